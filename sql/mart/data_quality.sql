@@ -1,0 +1,24 @@
+-- mart.data_quality: every finding of this load, one row each: what the readers flagged
+-- in the raw exports and what the model flagged once it was built.
+create schema if not exists mart;
+
+create or replace table mart.data_quality as
+with all_findings as (
+    select source_file, row_number, column_name, rule, severity, message
+    from staging.findings
+    union all
+    select source_file, row_number, column_name, rule, severity, message
+    from core.findings
+)
+
+select source_file, row_number, column_name, rule, severity, message
+from all_findings
+order by severity, source_file, row_number nulls first, column_name, rule, message;
+
+comment on table mart.data_quality is 'Every data-quality finding of the load that built this warehouse, one row per finding.';
+comment on column mart.data_quality.source_file is 'Raw file (relative to the raw folder) or source the finding is about.';
+comment on column mart.data_quality.row_number is 'Row in the file (header = row 1); NULL for findings about a whole file or the model.';
+comment on column mart.data_quality.column_name is 'Column the finding is about.';
+comment on column mart.data_quality.rule is 'Id of the rule that raised it.';
+comment on column mart.data_quality.severity is 'error or warning. A published warehouse holds only warnings: errors stop the run.';
+comment on column mart.data_quality.message is 'What was found and what was expected.';
