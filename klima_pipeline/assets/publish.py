@@ -1,0 +1,46 @@
+"""Publishing: the finished build replaces the published warehouse in one rename."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from klima_pipeline.assets.metadata import markdown_table
+from klima_pipeline.assets.working_file import working_connection
+from klima_pipeline.resources import WarehouseResource
+
+WAREHOUSE_KEY = dg.AssetKey(["warehouse"])
+
+
+def publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=WAREHOUSE_KEY,
+        deps=mart_keys,
+        group_name="publish",
+        kinds={"duckdb"},
+        owners=["team:monitoring"],
+    )
+    def warehouse(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """The published warehouse (`KLIMA_WAREHOUSE`) that analysts query: this run's build,
+        swapped in atomically once every table is built and the blocking checks passed. The
+        version it replaces is kept for `klima rollback`."""
+        with working_connection(warehouse, context.run_id) as con:
+            tables = con.execute(
+                """
+                select table_name, estimated_size
+                from duckdb_tables()
+                where database_name = current_database() and schema_name = 'mart'
+                order by table_name
+                """
+            ).fetchall()
+        path = warehouse.publish(context.run_id)
+        context.log.info(f"Published the warehouse at {path}")
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(path)),
+                "mart tables": dg.MetadataValue.md(markdown_table(["table", "rows"], tables)),
+            }
+        )
+
+    return warehouse

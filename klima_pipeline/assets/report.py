@@ -1,0 +1,52 @@
+"""The status report of a report year: Markdown and PDF in Danish and English."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from klima_pipeline.assets.publish import WAREHOUSE_KEY
+from klima_pipeline.partitions import report_year_partitions
+from klima_pipeline.report import build_report
+from klima_pipeline.resources import ReportsResource, WarehouseResource
+
+
+class ReportConfig(dg.Config):
+    languages: list[str] = ["da", "en"]
+    fact_sheets: bool | None = None  # None: only when the members fit on pages people read
+
+
+@dg.asset(
+    key=dg.AssetKey(["report", "status_report"]),
+    deps=[WAREHOUSE_KEY],
+    partitions_def=report_year_partitions,
+    group_name="report",
+    kinds={"pdf", "markdown"},
+    owners=["team:monitoring"],
+)
+def status_report(
+    context: dg.AssetExecutionContext,
+    config: ReportConfig,
+    warehouse: WarehouseResource,
+    reports: ReportsResource,
+) -> dg.MaterializeResult:
+    """The yearly status report for the partition's report year, with charts, the map,
+    the tables behind them (CSV, Parquet) and the members' fact sheets. Reads the
+    published warehouse."""
+    report_year = int(context.partition_key)
+    paths = build_report(
+        warehouse.published_path,
+        reports.folder,
+        report_year,
+        languages=config.languages,
+        fact_sheets=config.fact_sheets,
+    )
+    markdown = [p for p in paths if p.suffix == ".md" and p.parent.name == str(report_year)]
+    metadata: dict[str, dg.MetadataValue] = {
+        "files": dg.MetadataValue.int(len(paths)),
+        "folder": dg.MetadataValue.path(str(reports.folder / str(report_year))),
+    }
+    for path in markdown:
+        metadata[path.name] = dg.MetadataValue.path(str(path))
+    if markdown:
+        metadata["preview"] = dg.MetadataValue.md(markdown[0].read_text(encoding="utf-8")[:4000])
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,31 @@
+"""The run's private working copy of the warehouse, shared by every asset of the run."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+
+import duckdb
+
+from klima_pipeline.resources import WarehouseResource
+
+
+@contextlib.contextmanager
+def working_connection(
+    warehouse: WarehouseResource, run_id: str, *, fresh: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect to the run's working file, creating it on first use.
+
+    The root asset (`fresh=True`) starts from an empty file, so a full run rebuilds the
+    warehouse whole. A run that materialises only some assets starts from a copy of the
+    published warehouse, so the tables it does not rebuild keep their published state.
+    """
+    path = warehouse.working_path(run_id)
+    if fresh or not path.exists():
+        warehouse.start_build(run_id)
+        published = warehouse.published_path
+        if not fresh and published.exists():
+            shutil.copy2(published, path)
+    with warehouse.build(run_id) as con:
+        yield con

@@ -1,0 +1,152 @@
+"""The `klima` command (interface.md, Command line)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from klima_pipeline.config import DEFAULTS, PROJECT_ROOT, resolve, setting
+from klima_pipeline.errors import InputError, KlimaError
+
+LANGUAGES = {"da": ["da"], "en": ["en"], "all": ["da", "en"]}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except InputError as error:
+        print(f"klima: {error}", file=sys.stderr)
+        return 1
+    except (KlimaError, FileNotFoundError) as error:
+        print(f"klima: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("klima: interrupted; the published warehouse is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="klima",
+        description="Build the climate alliance's warehouse and yearly status report.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="build the warehouse and write the status report (through Dagster)",
+        description="Materialise every asset needed for the status report of a report "
+        "year through Dagster; the run is recorded in DAGSTER_HOME and shows in the UI.",
+    )
+    run.add_argument("--year", type=int, help="report year (default: latest year with an action survey)")
+    run.add_argument("--lang", choices=sorted(LANGUAGES), default="all", help="report language(s) (default: all)")
+    _path_options(run, raw=True, warehouse=True, reports=True)
+    run.set_defaults(command=_run)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check the raw exports without loading anything",
+        description="Check every raw export against the formats; exit 1 if any error.",
+    )
+    _path_options(validate, raw=True)
+    validate.set_defaults(command=_validate)
+
+    sample = commands.add_parser(
+        "sample-data",
+        help="write a complete raw folder of sample data",
+        description="Write a raw folder in the export formats: the real Energistyrelsen "
+        "emissions where they exist, invented plans, surveys and indicators elsewhere.",
+    )
+    sample.add_argument("--out", type=Path, required=True, help="folder to write")
+    sample.add_argument("--municipalities", type=int, default=98, help="how many (above 98: synthetic ones are added)")
+    sample.add_argument("--first-year", type=int, default=2018, help="first inventory year")
+    sample.add_argument("--last-year", type=int, default=2023, help="last inventory year")
+    sample.add_argument("--seed", type=int, default=0, help="seed of the invented parts")
+    sample.set_defaults(command=_sample_data)
+
+    rollback = commands.add_parser(
+        "rollback",
+        help="restore the previous published warehouse",
+        description="Make the previous generation of the warehouse the published one again.",
+    )
+    _path_options(rollback, warehouse=True)
+    rollback.set_defaults(command=_rollback)
+    return parser
+
+
+def _path_options(
+    parser: argparse.ArgumentParser, *, raw: bool = False, warehouse: bool = False, reports: bool = False
+) -> None:
+    if raw:
+        parser.add_argument("--raw", type=Path, help=f"raw exports (default: $KLIMA_RAW_DIR or {DEFAULTS['KLIMA_RAW_DIR']})")
+    if warehouse:
+        parser.add_argument("--warehouse", type=Path, help=f"published warehouse (default: $KLIMA_WAREHOUSE or {DEFAULTS['KLIMA_WAREHOUSE']})")
+    if reports:
+        parser.add_argument("--reports", type=Path, help=f"reports folder (default: $KLIMA_REPORTS_DIR or {DEFAULTS['KLIMA_REPORTS_DIR']})")
+
+
+def _apply_path_options(args: argparse.Namespace) -> None:
+    """Options override the environment, so Dagster's resources see the same paths."""
+    for option, variable in (("raw", "KLIMA_RAW_DIR"), ("warehouse", "KLIMA_WAREHOUSE"), ("reports", "KLIMA_REPORTS_DIR")):
+        value = getattr(args, option, None)
+        if value is not None:
+            os.environ[variable] = str(Path(value).resolve())
+
+
+def _run(args: argparse.Namespace) -> int:
+    _apply_path_options(args)
+    from klima_pipeline.runner import run_status_report
+
+    result = run_status_report(report_year=args.year, languages=LANGUAGES[args.lang])
+    for path in result.report_files:
+        print(path)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    _apply_path_options(args)
+    from klima_pipeline.ingest import validate_raw_dir
+
+    raw_dir = setting("KLIMA_RAW_DIR")
+    findings = validate_raw_dir(raw_dir)
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in findings:
+        print(f"{finding.severity.upper():8} {finding}")
+    print(f"{raw_dir}: {len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
+    return 1 if errors else 0
+
+
+def _sample_data(args: argparse.Namespace) -> int:
+    from klima_pipeline.sample_data import write_sample_data
+
+    out = resolve(args.out) if not args.out.is_absolute() and not args.out.exists() else args.out
+    out = write_sample_data(
+        Path(os.path.abspath(args.out)),
+        municipalities=args.municipalities,
+        first_year=args.first_year,
+        last_year=args.last_year,
+        seed=args.seed,
+    )
+    print(f"Wrote sample data to {out}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    _apply_path_options(args)
+    from klima_pipeline.resources import WarehouseResource
+
+    published = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE"))).rollback()
+    print(f"Restored the previous warehouse at {published}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["PROJECT_ROOT", "main"]
