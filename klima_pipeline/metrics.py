@@ -1,0 +1,23 @@
+"""The metrics layer: the method of metrics.md as SQL files in `sql/metrics/`.
+
+Each file builds one `mart` table from `core.*` and `ref.*` tables (and the earlier
+metrics tables it names), so the list below is in dependency order.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from klima_pipeline.sql import run_sql
+
+METRIC_SQL: list[str] = [
+    "metrics/municipality_status",
+    "metrics/actions",
+    "metrics/implementation_effect",
+]
+
+
+def build_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    """Build every metrics table, each file in its own transaction, in dependency order."""
+    for name in METRIC_SQL:
+        run_sql(con, name)

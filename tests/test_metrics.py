@@ -1,0 +1,318 @@
+"""The metrics layer against a hand-made warehouse (tests/metrics_fixtures.py).
+
+Expected numbers are worked out by hand in the comments; where a number is a formula of
+a few hand-picked values the test writes the formula, not the result of running the SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from metrics_fixtures import build_fixture
+
+from klima_pipeline.metrics import METRIC_SQL, build_metrics
+
+approx = pytest.approx
+
+
+def _ols_slope(xs: list[float], ys: list[float]) -> float:
+    """Textbook least-squares slope, independent of DuckDB's regr_slope."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path: Path = tmp_path_factory.mktemp("metrics") / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    build_fixture(con)
+    build_metrics(con)
+    yield con
+    con.close()
+
+
+def status_row(con: duckdb.DuckDBPyConnection, code: str, year: int = 2024) -> dict[str, Any]:
+    cur = con.execute(
+        "select * from mart.municipality_status where municipality_code = ? and report_year = ?",
+        [code, year],
+    )
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert len(rows) == 1
+    return dict(zip(names, rows[0], strict=True))
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list:
+    return con.execute(sql, params or []).fetchall()
+
+
+# --- municipality_status ------------------------------------------------------------------
+
+
+def test_one_row_per_member_and_report_year(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # 11 plan registry rows × report years 2023 and 2024; 169 is no member (rule 12).
+    assert rows_of(warehouse, "select count(*) from mart.municipality_status") == [(22,)]
+    assert rows_of(
+        warehouse, "select count(*) from mart.municipality_status where municipality_code = '169'"
+    ) == [(0,)]
+    # 167 has no approval date and still has its row.
+    assert status_row(warehouse, "167")["plan_approved"] is None
+
+
+def test_on_track_member(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "101")
+    # Inventory 1000, 900, 810, 729, 656.1 for 2019–2023; R = 2024, L = 2023 (lag of one).
+    assert r["latest_year"] == 2023 and r["latest_t"] == approx(656.1)
+    assert r["window_points"] == 5 and r["window_first_year"] == 2019
+    # B = 1000 from the plan, p = 50 %: target 500.
+    assert r["baseline_source"] == "plan" and r["target_t"] == approx(500)
+    # P(2023) = 1000 + (500 − 1000) × (2023 − 2019) / (2030 − 2019) = 1000 − 2000/11 = 818.18
+    assert r["path_t"] == approx(1000 - 2000 / 11)
+    assert r["gap_t"] == approx(656.1 - (1000 - 2000 / 11))
+    assert r["reduction_pct"] == approx(34.39)
+    # ln-values fall by exactly ln 0.9 a year: r_obs = 0.1, proj_exp = 656.1 × 0.9^7 = 313.81
+    assert r["r_obs"] == approx(0.1)
+    assert r["proj_exp_t"] == approx(656.1 * 0.9**7)
+    # Linear OLS, years centred on 2021 (−2 … 2): slope = (−2000 − 900 + 729 + 1312.2)/10
+    # = −85.88; mean 819.02; at 2030: 819.02 − 85.88 × 9 = 46.10.
+    assert r["proj_lin_t"] == approx(46.10)
+    # Long run: 1000 + (656.1 − 1000) × 11/4 = 54.275.
+    assert r["proj_long_t"] == approx(54.275)
+    # Conservative = the largest of the three = the exponential one.
+    assert r["proj_cons_t"] == approx(656.1 * 0.9**7)
+    # r_req = 1 − (500 / 656.1)^(1/7) ≈ 0.0381
+    assert r["r_req"] == approx(1 - (500 / 656.1) ** (1 / 7))
+    # 656.1 <= 818.18 and 313.8 <= 500.
+    assert r["status"] == "on_track"
+
+
+def test_off_track_member_uses_inventory_up_to_the_report_year(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # 147 rises 1000 … 1050 (2019–2024); R = 2023 sees only up to 2023.
+    assert status_row(warehouse, "147", 2023)["latest_year"] == 2023
+    r = status_row(warehouse, "147", 2024)
+    assert r["latest_year"] == 2024 and r["latest_t"] == 1050
+    assert r["window_first_year"] == 2020
+    # P(2024) = 1000 − 500 × 5/11 = 772.73 < 1050; the rising trend misses 500.
+    assert r["path_t"] == approx(1000 - 2500 / 11)
+    assert r["r_obs"] < 0
+    assert r["status"] == "off_track"
+
+
+def test_at_risk_member_behind_the_path_but_projected_to_reach(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    r = status_row(warehouse, "151")
+    # Same series as 101 but b = 2021, B = 600, p = 40 %: target 360,
+    # P(2023) = 600 − 240 × 2/9 = 546.67 < 656.1 (behind), proj_exp 313.8 <= 360.
+    assert r["path_t"] == approx(600 - 240 * 2 / 9)
+    assert r["proj_exp_t"] == approx(656.1 * 0.9**7)
+    assert r["status"] == "at_risk"
+    # Long run from (2021, 600) through (2023, 656.1): 600 + 56.1 × 9/2 = 852.45, the
+    # most pessimistic projection.
+    assert r["proj_long_t"] == approx(852.45)
+    assert r["proj_cons_t"] == approx(852.45)
+
+
+def test_fewer_than_three_points_and_blank_baseline(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "153")
+    # Complete years 2022 (500) and 2023 (450); 2021 lacks four sectors, so 2 points (rule 8).
+    assert r["window_points"] == 2
+    assert r["r_obs"] is None and r["proj_lin_t"] is None
+    assert r["proj_exp_t"] is None and r["proj_cons_t"] is None
+    assert r["status"] == "insufficient_data"
+    # Blank B, b = 2022: B = 500 from the inventory; target 250.
+    assert r["baseline_source"] == "inventory" and r["baseline_t"] == 500
+    # Window-independent figures are still there: P(2023) = 500 − 250/8 = 468.75.
+    assert r["path_t"] == approx(468.75) and r["gap_t"] == approx(-18.75)
+    assert r["reduction_pct"] == approx(10.0)
+    assert r["r_req"] == approx(1 - (250 / 450) ** (1 / 7))
+
+
+def test_baseline_after_the_latest_year(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "155")
+    # b = 2024 (B = 700 given), L = 2023 < b: insufficient, though the fits exist.
+    assert r["latest_year"] == 2023 and r["baseline_year"] == 2024
+    assert r["status"] == "insufficient_data"
+    assert r["proj_lin_t"] == approx(690.0)  # 780 − 10 × 9
+    assert r["proj_long_t"] is None
+    assert r["path_t"] == 700  # P(y) = B for y <= b
+
+
+def test_blank_baseline_with_1990_baseline_year(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "157")
+    # Rule 9: no baseline → these are NULL, the projections are still computed.
+    for column in ("baseline_t", "target_t", "path_t", "gap_t", "reduction_pct", "r_req"):
+        assert r[column] is None, column
+    assert r["proj_lin_t"] == approx(280.0)  # mean 460 at 2021, slope −20: 460 − 180
+    assert r["proj_exp_t"] is not None
+    assert r["status"] == "insufficient_data"
+    assert "1990" in r["status_reason"]
+
+
+def test_negative_gross_has_no_exponential_fit(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "159")
+    # Gross −100 … −140: ln undefined, so r_obs and proj_exp are NULL; the status uses
+    # the linear projection max(0, −120 − 10 × 9) = 0.
+    assert r["baseline_t"] == -100 and r["latest_t"] == -140
+    assert r["r_obs"] is None and r["proj_exp_t"] is None
+    assert r["proj_lin_t"] == 0
+    assert r["r_req"] is None  # the values are not positive
+    # target = −100 × 0.3 = −30; P(2023) = −100 + 70 × 4/11 = −74.55; −140 is below the path
+    # but the projection 0 is above −30: at_risk.
+    assert r["target_t"] == approx(-30)
+    assert r["status"] == "at_risk"
+
+
+def test_netto_member_uses_net_with_negative_lulucf(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "161")
+    # Gross 1000 … 800, LULUCF −100: net 900 … 700 (rule 7), blank B = net(2019) = 900.
+    assert r["target_basis"] == "net"
+    assert r["baseline_t"] == 900 and r["latest_t"] == 700
+    assert r["target_t"] == approx(900 * 0.55)  # 495
+    assert r["path_t"] == approx(900 - 405 * 4 / 11)  # 752.73
+    c = _ols_slope([2019, 2020, 2021, 2022, 2023], [math.log(v) for v in (900, 850, 800, 750, 700)])
+    assert r["r_obs"] == approx(1 - math.exp(c))
+    assert r["proj_exp_t"] == approx(700 * math.exp(7 * c))  # ≈ 451.1 <= 495
+    assert r["proj_lin_t"] == approx(350.0)  # 800 − 50 × 9
+    assert r["status"] == "on_track"
+    # Plan coverage on net: 100 t expected / (700 − 495) = 48.78 %.
+    assert r["plan_coverage_pct"] == approx(100 * 100 / 205)
+
+
+def test_latest_year_equals_baseline_year(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "163")
+    # b = L = 2023, B = 520 from the inventory: no long-run line (rule 10), gap 0.
+    assert r["proj_long_t"] is None
+    assert r["path_t"] == 520 and r["gap_t"] == 0 and r["reduction_pct"] == 0
+    # Conservative = max(linear 380, exponential ≈ 404.8).
+    assert r["proj_cons_t"] == approx(max(r["proj_lin_t"], r["proj_exp_t"]))
+    assert r["proj_lin_t"] == approx(380.0)
+    # Exactly on the path (520 <= 520) but projected above 260: at_risk.
+    assert r["status"] == "at_risk"
+
+
+def test_negative_required_rate(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "165")
+    # Already at 440 < target 500: r_req = 1 − (500/440)^(1/7) ≈ −0.0184, unclamped.
+    assert r["r_req"] == approx(1 - (500 / 440) ** (1 / 7))
+    assert r["r_req"] < 0
+    assert r["plan_coverage_pct"] is None  # 440 − 500 is not positive
+    assert r["status"] == "on_track"
+
+
+def test_implementation_and_coverage(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "101")
+    # 5 actions, 1 cancelled; in progress or completed: a1, a2, a5 → 3 / 4 = 75 %.
+    assert r["implementation_pct"] == approx(75.0)
+    # Not cancelled: 50 + 30 + blank + 20 (cross-cutting counts) = 100 t over
+    # 656.1 − 500 = 156.1 → 64.06 %.
+    assert r["plan_coverage_pct"] == approx(100 * 100 / 156.1)
+    # Only 2023's survey counts for 2023: one action in progress, 50 t.
+    r23 = status_row(warehouse, "101", 2023)
+    assert r23["implementation_pct"] == approx(100.0)
+    assert r23["plan_coverage_pct"] == approx(100 * 50 / 156.1)
+
+
+def test_member_without_actions(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = status_row(warehouse, "147")
+    assert r["actions_total"] == 0
+    assert r["plan_coverage_pct"] == 0  # denominator 1050 − 500 > 0
+    assert r["implementation_pct"] is None
+    # All actions cancelled: nothing remains to implement → NULL as well.
+    assert status_row(warehouse, "153")["implementation_pct"] is None
+
+
+# --- actions and implementation effect ---------------------------------------------------
+
+
+def test_actions_counts_and_sums(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = rows_of(
+        warehouse,
+        "select sector, planned, in_progress, completed, cancelled, expected_t,"
+        " expected_completed_t from mart.actions"
+        " where report_year = 2024 and municipality_code = '101' order by sector",
+    )
+    assert got == [
+        ("cross_cutting", 0, 0, 1, 0, 20.0, 20.0),
+        ("energy", 0, 1, 1, 0, 80.0, 50.0),
+        # The cancelled 40 t is not counted; the blank expected reduction adds 0.
+        ("transport", 1, 0, 0, 1, 0.0, 0.0),
+    ]
+    # Rows only for pairs with actions: 147 has none.
+    assert rows_of(
+        warehouse, "select count(*) from mart.actions where municipality_code = '147'"
+    ) == [(0,)]
+
+
+def test_implementation_effect(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = dict(
+        (s, (o, e, r))
+        for s, o, e, r in rows_of(
+            warehouse,
+            "select sector, observed_reduction_t, expected_completed_t, effect_ratio"
+            " from mart.implementation_effect"
+            " where report_year = 2024 and municipality_code = '101'",
+        )
+    )
+    # Five sectors, never cross_cutting (rule 13).
+    assert sorted(got) == ["agriculture", "energy", "industry", "transport", "waste"]
+    # Energy: 1000 − 656.1 = 343.9 observed over 50 t completed = 6.878, unclamped.
+    assert got["energy"][0] == approx(343.9)
+    assert got["energy"][2] == approx(343.9 / 50)
+    # Nothing completed in transport: expected 0, ratio NULL.
+    assert got["transport"][1:] == (0.0, None)
+    # Netto member: sector figures, energy 1000 − 800 = 200 over 100 t = 2.0.
+    assert rows_of(
+        warehouse,
+        "select effect_ratio from mart.implementation_effect"
+        " where report_year = 2024 and municipality_code = '161' and sector = 'energy'",
+    ) == [(2.0,)]
+    # A 1990 baseline has no sector rows: observed NULL.
+    assert rows_of(
+        warehouse,
+        "select count(*) from mart.implementation_effect"
+        " where municipality_code = '157' and observed_reduction_t is not null",
+    ) == [(0,)]
+    # One row per member, report year and the five sectors.
+    assert rows_of(warehouse, "select count(*) from mart.implementation_effect") == [(11 * 2 * 5,)]
+
+
+# --- whole layer ---------------------------------------------------------------------------
+
+
+def test_every_mart_column_has_a_comment(warehouse: duckdb.DuckDBPyConnection) -> None:
+    tables = {name.split("/")[1] for name in METRIC_SQL}
+    missing = rows_of(
+        warehouse,
+        "select table_name, column_name from duckdb_columns()"
+        " where schema_name = 'mart' and (comment is null or comment = '')",
+    )
+    assert [m for m in missing if m[0] in tables] == []
+
+
+def test_two_runs_give_identical_tables(tmp_path: Path) -> None:
+    dumps = []
+    for run in range(2):
+        con = duckdb.connect(str(tmp_path / f"run{run}.duckdb"))
+        build_fixture(con, budget=(3000.0, 2022))
+        build_metrics(con)
+        build_metrics(con)  # rebuilding in place changes nothing either
+        tables = [
+            r[0]
+            for r in rows_of(
+                con, "select table_name from duckdb_tables() where schema_name = 'mart' order by 1"
+            )
+        ]
+        dumps.append({t: rows_of(con, f"select * from mart.{t} order by all") for t in tables})
+        con.close()
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]) == len(METRIC_SQL)
