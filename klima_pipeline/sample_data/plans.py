@@ -1,0 +1,335 @@
+"""Invented plan registry and action surveys (formats.md §3 and §4).
+
+Magnitudes follow the municipality's real emissions: baselines are the inventory
+value of the baseline year as an older vintage of the source stated it (a few percent
+off), and the expected reductions of a member's actions add up to a plausible share of
+the reduction its target still requires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from klima_pipeline.sample_data.files import decimal
+from klima_pipeline.sample_data.profiles import SECTORS, Profile, stream
+
+PLAN_HEADER = (
+    "Kommunekode",
+    "Godkendt",
+    "Basisår",
+    "Basisudledning (ton CO2e)",
+    "Målår",
+    "Reduktionsmål (%)",
+    "Klimaneutral år",
+    "Målgrundlag",
+    "Revisionsstatus",
+    "Recertificeret",
+    "Næste revision",
+)
+ACTION_HEADER = (
+    "Rapporteringsår",
+    "Kommunekode",
+    "Indsats-id",
+    "Titel",
+    "Sektor",
+    "Status",
+    "Forventet reduktion (ton CO2e/år)",
+)
+SECTOR_LABEL = {
+    "energy": "Energi",
+    "transport": "Transport",
+    "agriculture": "Landbrug",
+    "waste": "Affaldsdeponi",
+    "wastewater": "Spildevand",
+    "industry": "Kemiske processer",
+    "cross_cutting": "Tværgående",
+}
+PLANNED, RUNNING, DONE, DROPPED = "Ikke igangsat", "Igangsat", "Gennemført", "Opgivet"
+# How an action's status moves from one survey to the next.
+TRANSITIONS = {
+    PLANNED: ((PLANNED, 0.5), (RUNNING, 0.4), (DONE, 0.05), (DROPPED, 0.05)),
+    RUNNING: ((RUNNING, 0.65), (DONE, 0.32), (DROPPED, 0.03)),
+    DONE: ((DONE, 1.0),),
+    DROPPED: ((DROPPED, 1.0),),
+}
+FIRST_STATUS = ((PLANNED, 0.35), (RUNNING, 0.45), (DONE, 0.15), (DROPPED, 0.05))
+
+TITLES = {
+    "energy": (
+        "Fjernvarmeudbygning i {by}",
+        "Udfasning af oliefyr i kommunale bygninger",
+        "Energirenovering af skoler og daginstitutioner",
+        "Solceller på kommunens tage",
+        "Store varmepumper i fjernvarmen",
+        "Energitjek; boligejere i landdistrikter",
+        'Kampagnen "Skift fyret" i {by}',
+        "Vindmøller ved {by} – lokalplan",
+        "Solcellepark på tidligere landbrugsjord",
+        "LED-gadebelysning i hele kommunen",
+        "Overskudsvarme fra industrien til fjernvarmen",
+        "Udfasning af naturgas i {by}",
+    ),
+    "transport": (
+        "Fossilfri kommunal bilflåde",
+        "Elbusser på bybuslinjerne",
+        "Ladestandere ved kommunale arbejdspladser",
+        "Cykelsti mellem {by} og nabobyen",
+        "Samkørselsordning for pendlere",
+        "Grønne krav i kommunens kørselsudbud",
+        "Parkeringsnorm og delebiler i nye lokalplaner",
+        'Kampagnen "Cykl til arbejde"',
+        "Fossilfri entreprenørmaskiner i anlægsprojekter",
+        "Mobilitetsplan for {by}",
+    ),
+    "agriculture": (
+        "Udtagning af lavbundsjorder",
+        "Skovrejsning ved {by}",
+        "Klimarådgivning til landmænd",
+        "Vådområder langs vandløbene",
+        "Biogas fra husdyrgødning",
+        "Ekstensivering af kommunens jorder",
+        "Partnerskab med landbruget om klimaregnskaber",
+    ),
+    "waste": (
+        "Udsortering af plast fra husholdningsaffald",
+        "Reduktion af lattergas på renseanlægget",
+        "Genbrug af byggematerialer",
+        "Madaffald til biogas",
+        "Lukning af gammel losseplads",
+        "Metanfangst fra deponi",
+    ),
+    "industry": (
+        "Klimapartnerskab med virksomheder i {by}",
+        "Energieffektivisering i industrien",
+        "CO2-fangst ved større punktkilder",
+        "Grøn omstilling af procesvarme",
+    ),
+    "cross_cutting": (
+        "Klimaborgerting",
+        "Grønne indkøb i kommunen",
+        "Klimaregnskab for kommunen som virksomhed",
+        "Klimakommunikation til borgere",
+        "Klimasekretariat og tværgående styregruppe",
+        "Grøn omstillingspulje til lokale initiativer",
+        "Klimaplanens handleplan 2025-2027\n(revideret)",
+    ),
+}
+
+
+@dataclass
+class Plan:
+    """A member's row in the plan registry, plus what its action survey needs."""
+
+    cells: list[str]
+    baseline_year: int
+    baseline_t: float | None
+    reduction_pct: float
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which real members get the rarer plan features, drawn once per seed so the
+    default sample has each of them a fixed number of times."""
+
+    unapproved: frozenset[str] = field(default_factory=frozenset)
+    baseline_1990: frozenset[str] = field(default_factory=frozenset)
+    blank_1990: frozenset[str] = field(default_factory=frozenset)
+    net_basis: frozenset[str] = field(default_factory=frozenset)
+
+
+def draw_roles(members: Sequence[str], seed: int) -> Roles:
+    rng = stream(seed, "plan-roles")
+    picked = rng.sample(sorted(members, key=int), min(len(members), 9))
+    return Roles(
+        unapproved=frozenset(picked[0:2]),
+        baseline_1990=frozenset(picked[2:6]),
+        blank_1990=frozenset(picked[2:3]),
+        net_basis=frozenset(picked[6:8]),
+    )
+
+
+def _date(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    return first + dt.timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _date_label(rng: random.Random, day: dt.date) -> str:
+    # Most rows are ISO dates; a few carry the Danish form the registry also accepts.
+    return day.strftime("%d-%m-%Y") if rng.random() < 0.1 else day.isoformat()
+
+
+def _pick(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+def plan_row(profile: Profile, roles: Roles, seed: int) -> Plan:
+    rng = stream(seed, "plan", profile.code)
+    code = profile.code
+    synthetic = profile.municipality.synthetic
+    unapproved = code in roles.unapproved or (synthetic and rng.random() < 0.03)
+    approved = (
+        ""
+        if unapproved
+        else _date_label(rng, _date(rng, dt.date(2020, 6, 1), dt.date(2023, 12, 15)))
+    )
+    if code in roles.baseline_1990 or (synthetic and rng.random() < 0.04):
+        baseline_year = 1990
+        blank = code in roles.blank_1990
+        factor = rng.uniform(1.25, 1.9)
+        baseline = None if blank else round(profile.gross_tenths(2018) / 10 * factor, -2)
+    else:
+        baseline_year = 2018 if rng.random() < 0.6 else 2019
+        factor = rng.uniform(0.96, 1.06)
+        gross = profile.gross_tenths(baseline_year) / 10
+        # A plan states its baseline from the vintage of its day; some leave it to the
+        # inventory. A negative total (land-use sinks) is never a plan's baseline.
+        baseline = round(gross * factor) if gross > 0 and rng.random() < 0.8 else None
+    reduction = float(rng.choice((50, 55, 60, 65, 70, 70, 70, 70, 75)))
+    if rng.random() < 0.05:
+        reduction += 2.5
+    net_zero = rng.choice((2050, 2050, 2050, 2050, 2045, 2045, 2040))
+    if code in roles.net_basis or (synthetic and rng.random() < 0.02):
+        basis = "netto"
+    else:
+        basis = "brutto" if rng.random() < 0.85 else ""
+    revision = ["", "", ""]
+    if rng.random() < 0.75:
+        status = _pick(
+            rng,
+            (("Ikke startet", 25), ("I gang", 35), ("Indsendt", 15), ("Recertificeret", 25)),
+        )
+        if status == "Recertificeret":
+            recertified = _date(rng, dt.date(2023, 3, 1), dt.date(2024, 11, 30))
+            revision = [status, _date_label(rng, recertified), str(recertified.year + 4)]
+        else:
+            # Revisions due in 2022 or 2023 and not yet recertified are overdue.
+            revision = [status, "", str(rng.randint(2022, 2027))]
+    cells = [
+        code,
+        approved,
+        str(baseline_year),
+        "" if baseline is None else str(int(baseline)),
+        "2030",
+        decimal(reduction, 1).removesuffix(",0"),
+        str(net_zero),
+        basis,
+        *revision,
+    ]
+    return Plan(cells, baseline_year, baseline, reduction)
+
+
+@dataclass
+class Action:
+    action_id: str
+    title: str
+    sector_label: str
+    status: str
+    expected_t: float | None
+
+
+def _expected_label(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value < 50:
+        return decimal(value, 1)
+    return str(round(value, -1 if value >= 1000 else 0)).removesuffix(".0")
+
+
+def _id_style(rng: random.Random) -> str:
+    return rng.choice(("{prefix}-{n:02d}", "{n}", "KP-{n:03d}", "{prefix}{n}"))
+
+
+_ID_PREFIX = {
+    "energy": "E",
+    "transport": "T",
+    "agriculture": "L",
+    "waste": "A",
+    "industry": "I",
+    "cross_cutting": "X",
+}
+
+
+def _new_action(
+    rng: random.Random,
+    profile: Profile,
+    number: int,
+    style: str,
+    pools: dict[str, float],
+    weights: dict[str, float],
+    seen: dict[str, int],
+) -> Action:
+    sector = rng.choices(list(weights), weights=list(weights.values()))[0]
+    title = rng.choice(TITLES[sector]).format(by=profile.municipality.name)
+    # A plan repeats a kind of action in stages rather than under the same title.
+    seen[title] = seen.get(title, 0) + 1
+    if seen[title] > 1:
+        title = f"{title} – etape {seen[title]}"
+    if sector == "cross_cutting":
+        expected = None if rng.random() < 0.6 else pools[sector] * rng.uniform(0.2, 1.0)
+    else:
+        expected = None if rng.random() < 0.12 else pools[sector] * rng.expovariate(1.0)
+    if expected is not None and expected < 1:
+        expected = None
+    action_id = style.format(prefix=_ID_PREFIX[sector], n=number)
+    label = SECTOR_LABEL[sector]
+    if "renseanlæg" in title:
+        label = SECTOR_LABEL["wastewater"]
+    return Action(action_id, title, label, _pick(rng, FIRST_STATUS), expected)
+
+
+def survey_rows(
+    profile: Profile, plan: Plan, report_years: Sequence[int], latest_year: int, seed: int
+) -> list[list[str]]:
+    """One member's actions in every survey: statuses move on from year to year and a
+    few actions are added; the first survey's reductions cover 30–120 % of the gap."""
+    rng = stream(seed, "actions", profile.code)
+    latest = min(report_years[0], latest_year)
+    sectors = profile.sectors(latest)
+    gross = sum(sectors.values()) / 10
+    baseline = plan.baseline_t if plan.baseline_t is not None else gross
+    gap = gross - baseline * (1 - plan.reduction_pct / 100)
+    if gap <= 0:
+        gap = 0.15 * (sectors["energy"] + sectors["transport"]) / 10
+    weights = {s: max(sectors[s], 0) / 10 for s in SECTORS}
+    weights["industry"] *= 0.5
+    weights["cross_cutting"] = 0.12 * sum(weights.values())
+    population = profile.population(latest)
+    count = 5 + round(35 * min(max((population - 2000) / 200000, 0), 1) ** 0.5)
+    count = min(max(count + rng.randint(-3, 3), 5), 40)
+    coverage = rng.uniform(0.3, 1.2)
+    positive = sum(weights[s] for s in SECTORS) or 1.0
+    per_sector_actions = max(count * 0.8 / len(SECTORS), 1)
+    pools = {s: gap * coverage * weights[s] / positive / per_sector_actions for s in SECTORS}
+    pools["cross_cutting"] = 0.02 * gap
+    style = _id_style(rng)
+    seen: dict[str, int] = {}
+    actions = [
+        _new_action(rng, profile, n, style, pools, weights, seen) for n in range(1, count + 1)
+    ]
+    rows = []
+    for index, year in enumerate(report_years):
+        if index:
+            for action in actions:
+                action.status = _pick(rng, TRANSITIONS[action.status])
+            added = rng.randint(0, 3)
+            start = len(actions) + 1
+            for number in range(start, start + added):
+                action = _new_action(rng, profile, number, style, pools, weights, seen)
+                # An action new to the plan has not got far yet.
+                action.status = PLANNED if rng.random() < 0.7 else RUNNING
+                actions.append(action)
+        rows += [
+            [
+                str(year),
+                profile.code,
+                a.action_id,
+                a.title,
+                a.sector_label,
+                a.status,
+                _expected_label(a.expected_t),
+            ]
+            for a in actions
+        ]
+    return rows
