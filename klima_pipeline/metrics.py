@@ -14,6 +14,14 @@ METRIC_SQL: list[str] = [
     "metrics/municipality_status",
     "metrics/actions",
     "metrics/implementation_effect",
+    "metrics/status_summary",
+    "metrics/indicators",
+    "metrics/indicator_summary",
+    "metrics/plan_revision",
+    "metrics/development_tracks",
+    "metrics/track_participation",
+    "metrics/track_coverage",
+    "metrics/carbon_budget",
 ]
 
 

@@ -316,3 +316,214 @@ def test_two_runs_give_identical_tables(tmp_path: Path) -> None:
         con.close()
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) == len(METRIC_SQL)
+
+
+# --- status summary ------------------------------------------------------------------------
+
+
+def test_status_summary_counts(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        (scope, code, projection): rest
+        for scope, code, projection, *rest in rows_of(
+            warehouse,
+            "select scope, scope_code, projection, members, on_track, at_risk, off_track,"
+            " insufficient_data from mart.status_summary where report_year = 2024",
+        )
+    }
+    # Status 2024: on_track 101, 161, 165; at_risk 151, 159, 163; off_track 147, 167;
+    # insufficient 153, 155, 157.
+    assert got["cohort", None, "status"] == [11, 3, 3, 2, 3]
+    # Exponential projection <= target: 101 (313.8 <= 500), 151 (313.8 <= 360),
+    # 161 (451.1 <= 495), 165 (377.9 <= 500). No projection or no target: 153 (2 points),
+    # 157 (no target), 159 (negative values) → 3; the other 4 miss.
+    assert got["cohort", None, "exponential"] == [11, 4, None, 4, 3]
+    # Region 1085 (159, 161, 163, 165, 167): statuses at_risk, on_track, at_risk,
+    # on_track, off_track.
+    assert got["region", "1085", "status"] == [5, 2, 2, 1, 0]
+    # Every row adds up to its members.
+    for (_scope, _code, _projection), (members, on, risk, off, insufficient) in got.items():
+        assert on + (risk or 0) + off + insufficient == members
+
+
+# --- indicators ---------------------------------------------------------------------------
+
+
+def indicator(con: duckdb.DuckDBPyConnection, entity: str, code: str, name: str, year: int):
+    return rows_of(
+        con,
+        "select value from mart.indicators where entity_type = ? and entity_code = ?"
+        " and indicator = ? and year = ?",
+        [entity, code, name, year],
+    )
+
+
+def test_national_share_from_summed_counts(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # 2024 electric cars: 101 has 500 of 1000, 147 has 20 of 100, ten others 10 of 100.
+    # Summed: (500 + 20 + 100) / (1000 + 1100) = 29.52 %; the mean of the shares would be
+    # (50 + 20 + 10 × 10) / 12 = 14.17 %; StatBank's own 000 row says 99.99 %.
+    [(value,)] = indicator(warehouse, "national", "000", "ev_share_pct", 2024)
+    assert value == approx(100 * 620 / 2100)
+    assert value != approx(170 / 12)
+    # Region 1084 (101, 147 and four at 10 of 100): 560 / 1500, not StatBank's 1084 row.
+    assert indicator(warehouse, "region", "1084", "ev_share_pct", 2024) == [
+        (approx(100 * 560 / 1500),)
+    ]
+    # Heating: known = all mapped dwellings but UOPLYST: 101 has 1000 known of 1100.
+    assert indicator(warehouse, "municipality", "101", "district_heating_share_pct", 2024) == [
+        (approx(80.0),)
+    ]
+    # Oil + gas: (50 + 11 × 20) / 2100.
+    assert indicator(warehouse, "national", "000", "oil_gas_boiler_share_pct", 2024) == [
+        (approx(100 * 270 / 2100),)
+    ]
+    # 2022: 169 has no car counts, so the national and its region's value are NULL.
+    assert indicator(warehouse, "national", "000", "ev_share_pct", 2022) == [(None,)]
+    assert indicator(warehouse, "region", "1085", "ev_share_pct", 2022) == [(None,)]
+    assert indicator(warehouse, "region", "1084", "ev_share_pct", 2022) != [(None,)]
+
+
+def test_missing_population_leaves_per_capita_empty(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # 169 has no population for 2023: no municipal value, and the region and nation are
+    # NULL that year (rule 2); 2022 is complete: (6278 t) / 21000 inhabitants.
+    assert indicator(warehouse, "municipality", "169", "gross_per_capita_t", 2023) == []
+    assert indicator(warehouse, "region", "1085", "gross_per_capita_t", 2023) == [(None,)]
+    assert indicator(warehouse, "national", "000", "gross_per_capita_t", 2022) == [
+        (approx(6278 / 21000),)
+    ]
+    # Negative gross gives a negative per-capita value (rule 3): −120 / 1000.
+    assert indicator(warehouse, "municipality", "159", "gross_per_capita_t", 2021) == [
+        (approx(-0.12),)
+    ]
+
+
+def test_indicator_summary_ranks_changes_and_national(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        code: rest
+        for code, *rest in rows_of(
+            warehouse,
+            "select entity_code, latest_year, value, change_1y, rank, rank_of, national_value"
+            " from mart.indicator_summary where report_year = 2024"
+            " and indicator = 'ev_share_pct' and entity_type = 'municipality'",
+        )
+    }
+    # 101: 50 % (rank 1), 147: 20 % (rank 2), ten municipalities tie at 10 % → all rank 3.
+    assert got["101"][3:5] == [1, 12]
+    assert got["147"][3] == 2
+    assert {got[c][3] for c in got if c not in ("101", "147")} == {3}
+    # Change over one year in percentage points: 50 − 40 = 10.
+    assert got["101"][2] == approx(10.0)
+    assert got["101"][4 + 1] == approx(100 * 620 / 2100)
+    # Lower is better: 101 has the fewest oil and gas boilers (5 %) → rank 1, the rest
+    # tie at 20 % → rank 2.
+    ranks = dict(
+        rows_of(
+            warehouse,
+            "select entity_code, rank from mart.indicator_summary where report_year = 2024"
+            " and indicator = 'oil_gas_boiler_share_pct' and entity_type = 'municipality'",
+        )
+    )
+    assert ranks["101"] == 1 and set(ranks.values()) == {1, 2}
+    # Delivered inventory indicator: latest 2023 ≤ R, change 1.4 − 1.5 and 1.4 − 2.0 (2018).
+    [(latest, value, c1, c5, rank)] = rows_of(
+        warehouse,
+        "select latest_year, value, change_1y, change_5y, rank from mart.indicator_summary"
+        " where report_year = 2024 and indicator = 'transport_per_capita_t'"
+        " and entity_code = '101'",
+    )
+    assert (latest, value) == (2023, 1.4)
+    assert c1 == approx(-0.1) and c5 == approx(-0.6)
+    assert rank == 1  # tied with 147 at 1.4 t; 151 (2.5 t) is third
+    # Regional indicators as delivered; report year 2023 does not see 2024's value.
+    assert rows_of(
+        warehouse,
+        "select value, unit from mart.indicator_summary where report_year = 2023"
+        " and indicator = 'skovrejsning_ha' and entity_code = '1084'",
+    ) == [(120.0, "ha")]
+
+
+# --- plan revision and tracks -------------------------------------------------------------
+
+
+def test_plan_revision_overdue(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        (year, code): rest
+        for year, code, *rest in rows_of(
+            warehouse,
+            "select report_year, municipality_code, revision_status, is_overdue"
+            " from mart.plan_revision",
+        )
+    }
+    # 147: next revision 2023, no recertification: overdue in 2024, not yet in 2023.
+    assert got[2024, "147"] == ["in_progress", True]
+    assert got[2023, "147"] == ["in_progress", False]
+    # Recertified (next 2028) and members without revision data are not overdue.
+    assert got[2024, "101"] == ["recertified", False]
+    assert got[2024, "151"] == [None, False]
+
+
+def test_tracks_and_participation(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # S1 lists 101 twice and the region as 1084 and 084: 101, 147, 1084 → 3 participants.
+    assert dict(
+        rows_of(warehouse, "select track_id, participants from mart.development_tracks")
+    ) == {"S1": 3, "S2": 1, "S3": 1, "S4": 1}
+    assert rows_of(
+        warehouse,
+        "select participant_type, participant_code from mart.track_participation"
+        " where track_id = 'S3'",
+    ) == [("region", "1085")]
+    # 153 takes part in no track.
+    assert rows_of(
+        warehouse,
+        "select count(*) from mart.track_participation where participant_code = '153'",
+    ) == [(0,)]
+
+
+def test_track_coverage(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        (year, code): rest
+        for year, code, *rest in rows_of(
+            warehouse,
+            "select report_year, scope_code, members, members_in_track, share_pct,"
+            " region_participates from mart.track_coverage",
+        )
+    }
+    # 2024: 101, 147 (S1, running) and 151 (S4, started March 2024) of 11 members; S2 is
+    # only planned, so 159 does not count.
+    assert got[2024, None][:3] == [11, 3, approx(100 * 3 / 11)]
+    # 2023: S4 had not started yet.
+    assert got[2023, None][:2] == [11, 2]
+    assert got[2024, "1084"][:3] == [6, 3, approx(50.0)]
+    # Region 1085 takes part in S3 itself, which does not enrol its municipalities.
+    assert got[2024, "1085"] == [5, 0, approx(0.0), True]
+
+
+# --- carbon budget ------------------------------------------------------------------------
+
+
+def test_no_budget_configured_gives_an_empty_table(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert rows_of(warehouse, "select count(*) from ref.carbon_budget") == [(0,)]
+    assert rows_of(warehouse, "select count(*) from mart.carbon_budget") == [(0,)]
+
+
+def test_carbon_budget(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "budget.duckdb"))
+    # G = 3000 t from S = 2022; Denmark 2022 = 10000 + 11 × 1000 = 21000 inhabitants.
+    build_fixture(con, budget=(3000.0, 2022))
+    build_metrics(con)
+    got = {
+        code: rest
+        for code, *rest in rows_of(
+            con,
+            "select municipality_code, budget_share_t, cumulative_t, budget_runs_out_year"
+            " from mart.carbon_budget where report_year = 2024",
+        )
+    }
+    con.close()
+    # 101: share 3000 × 10000 / 21000 = 1428.57; used 729 + 656.1 = 1385.1 by 2023;
+    # 2024 projected 656.1 × 0.9 = 590.49 → 1975.59 > 1428.57: runs out in 2024.
+    assert got["101"] == [approx(3000 * 10000 / 21000), approx(1385.1), 2024]
+    # 147: share 142.86, already 1030 in 2022.
+    assert got["147"][2] == 2022
+    # 159 (negative gross): never runs out.
+    assert got["159"][1:] == [approx(-270.0), None]
+    assert len(got) == 11  # members only
