@@ -1,0 +1,52 @@
+"""build_report: the national report in each language, charts, data files, fact sheets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import commentary, factsheets
+from .content import Assets, Builder
+from .data import read_warehouse
+from .files import write_bytes, write_text
+from .messages import LANGUAGES
+from .render import compile_pdf, render
+
+log = logging.getLogger(__name__)
+
+REPORT_NAMES = {"da": "statusrapport", "en": "status-report"}
+# Fact sheets are one page per member: on by default for the real alliance, off for
+# scale tests with thousands of synthetic members unless asked for.
+FACT_SHEET_LIMIT = 200
+
+
+def build_report(
+    warehouse: Path,
+    reports_dir: Path,
+    report_year: int,
+    languages: Sequence[str] = ("da", "en"),
+    commentary_dir: Path | None = None,
+    fact_sheets: bool | None = None,
+) -> list[Path]:
+    """Write the status report of `report_year` under `reports_dir/<year>/`.
+
+    Returns every path written. Reads the warehouse read-only."""
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"unknown report language(s) {unknown}; expected {LANGUAGES}")
+    data = read_warehouse(Path(warehouse), report_year)
+    root = Path(reports_dir) / str(report_year)
+    assets = Assets(root)
+    members = int(data["municipality"]["is_member"].astype(bool).sum())
+    with_sheets = fact_sheets if fact_sheets is not None else members <= FACT_SHEET_LIMIT
+    for lang in languages:
+        builder = Builder(data, lang, assets, commentary.loader(commentary_dir, report_year, lang))
+        report = builder.build()
+        stem = f"{REPORT_NAMES[lang]}-{report_year}"
+        assets.written.append(write_text(root / f"{stem}.md", render("report.md.j2", r=report)))
+        source = render("report.typ.j2", r=report)
+        assets.written.append(write_bytes(root / f"{stem}.pdf", compile_pdf(source, root)))
+        if with_sheets:
+            assets.written += factsheets.write(builder, root)
+    return assets.written

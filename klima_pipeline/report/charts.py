@@ -1,0 +1,299 @@
+"""The report's charts, drawn with matplotlib in the style of `style.py`.
+
+Each function takes the data it shows and the words it needs (already in the report's
+language) and returns a figure; `save` writes it as SVG (for the PDF) and PNG (for the
+Markdown). Figures are created without pyplot, so no global state leaks between charts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from . import style
+from .files import write_bytes
+from .fmt import Formatter
+
+# Bornholm lies far east of the rest; like most maps of Denmark we draw it in a box in
+# the empty Kattegat instead of leaving two thirds of the map as sea.
+BORNHOLM = "400"
+BORNHOLM_SHIFT = (-2.68, 2.21)
+
+
+@dataclass(frozen=True)
+class Saved:
+    svg: Path
+    png: Path
+
+
+def save(fig: Figure, charts_dir: Path, name: str) -> Saved:
+    out: dict[str, Path] = {}
+    for fmt in ("svg", "png"):
+        buffer = io.BytesIO()
+        # No date in the metadata: the same data gives the same file.
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(
+            buffer,
+            format=fmt,
+            dpi=style.PNG_DPI,
+            metadata=metadata,
+            bbox_inches="tight",
+            pad_inches=0.05,
+        )
+        out[fmt] = write_bytes(charts_dir / f"{name}.{fmt}", buffer.getvalue())
+    return Saved(out["svg"], out["png"])
+
+
+def _figure(width: float = style.WIDTH, height: float = style.HEIGHT) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _axis_formatter(fmt: Formatter, scale: float = 1.0, decimals: int = 0) -> FuncFormatter:
+    return FuncFormatter(lambda v, _pos: fmt.number(v / scale, decimals))
+
+
+def trend(
+    sector_year: pd.DataFrame,
+    path: pd.DataFrame,
+    sector_names: Mapping[str, str],
+    words: Mapping[str, str],
+    fmt: Formatter,
+) -> Figure:
+    """Cohort emissions by sector (stacked bars, kt) against the combined target path."""
+    with rc_context(style.RC):
+        fig = _figure()
+        ax = fig.add_subplot()
+        wide = sector_year.pivot_table(
+            index="year", columns="sector", values="emissions_t", aggfunc="sum"
+        ).fillna(0.0)
+        positive = np.zeros(len(wide))
+        negative = np.zeros(len(wide))
+        years = wide.index.to_numpy()
+        for sector in [s for s in sector_names if s in wide.columns]:
+            values = wide[sector].to_numpy() / 1000
+            base = np.where(values >= 0, positive, negative)
+            ax.bar(
+                years,
+                values,
+                bottom=base,
+                width=0.7,
+                label=sector_names[sector],
+                color=style.SECTOR_COLOURS.get(sector, style.MUTED),
+            )
+            positive += np.clip(values, 0, None)
+            negative += np.clip(values, None, 0)
+        if not path.empty:
+            ax.plot(
+                path["year"],
+                path["path_t"] / 1000,
+                color=style.PATH_COLOUR,
+                linewidth=1.6,
+                label=words["path"],
+                marker="o",
+                markersize=2.5,
+            )
+        ax.set_ylabel(words["unit_kt"])
+        ax.yaxis.set_major_formatter(_axis_formatter(fmt))
+        ax.xaxis.set_major_locator(_year_locator(years, path))
+        ax.legend(loc="upper right", ncols=2)
+        return fig
+
+
+def _year_locator(years: np.ndarray, path: pd.DataFrame):
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True, nbins=12)
+
+
+def status_bars(
+    rows: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
+) -> Figure:
+    """Horizontal stacked bars: members per status for each row (region, projection)."""
+    with rc_context(style.RC | {"axes.grid.axis": "x"}):
+        fig = _figure(height=0.45 * len(rows) + 0.9)
+        ax = fig.add_subplot()
+        left = np.zeros(len(rows))
+        labels = rows[label_col].tolist()
+        for status in style.STATUS_ORDER:
+            values = rows[status].fillna(0).to_numpy(dtype=float)
+            bars = ax.barh(
+                labels,
+                values,
+                left=left,
+                color=style.STATUS_COLOURS[status],
+                label=status_names[status],
+                height=0.6,
+            )
+            ax.bar_label(
+                bars,
+                labels=[str(int(v)) if v else "" for v in values],
+                label_type="center",
+                fontsize=7,
+            )
+            left += values
+        ax.invert_yaxis()
+        ax.set_xlabel(words["members"])
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
+        return fig
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    label_col: str,
+    series: Sequence[tuple[str, str, str]],
+    words: Mapping[str, str],
+    fmt: Formatter,
+    scale: float = 1000.0,
+) -> Figure:
+    """Horizontal bars, one group per row, one bar per (column, label, colour)."""
+    with rc_context(style.RC | {"axes.grid.axis": "x"}):
+        fig = _figure(height=0.5 * len(frame) * max(1, len(series)) / 2 + 1.0)
+        ax = fig.add_subplot()
+        y = np.arange(len(frame))
+        height = 0.8 / len(series)
+        for i, (column, label, colour) in enumerate(series):
+            ax.barh(
+                y + (i - (len(series) - 1) / 2) * height,
+                frame[column].fillna(0).to_numpy(dtype=float) / scale,
+                height=height,
+                color=colour,
+                label=label,
+            )
+        ax.set_yticks(y, frame[label_col].tolist())
+        ax.invert_yaxis()
+        ax.axvline(0, color="#555555", linewidth=0.6)
+        ax.set_xlabel(words["unit"])
+        ax.xaxis.set_major_formatter(_axis_formatter(fmt))
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(series))
+        return fig
+
+
+def stacked_actions(
+    frame: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
+) -> Figure:
+    """Actions per sector, stacked by action status."""
+    with rc_context(style.RC | {"axes.grid.axis": "x"}):
+        fig = _figure(height=0.4 * len(frame) + 1.0)
+        ax = fig.add_subplot()
+        left = np.zeros(len(frame))
+        for status in style.ACTION_STATUS_ORDER:
+            values = frame[status].fillna(0).to_numpy(dtype=float)
+            ax.barh(
+                frame[label_col].tolist(),
+                values,
+                left=left,
+                height=0.6,
+                color=style.ACTION_STATUS_COLOURS[status],
+                label=status_names[status],
+            )
+            left += values
+        ax.invert_yaxis()
+        ax.set_xlabel(words["actions"])
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
+        return fig
+
+
+def small_multiples(
+    series: pd.DataFrame, titles: Mapping[str, str], units: Mapping[str, str], fmt: Formatter
+) -> Figure:
+    """One small line chart per indicator (national values by year)."""
+    indicators = [i for i in titles if i in set(series["indicator"])]
+    cols = 3
+    rows = max(1, math.ceil(len(indicators) / cols))
+    with rc_context(style.RC):
+        fig = _figure(height=1.9 * rows)
+        axes = fig.subplots(rows, cols, squeeze=False)
+        for ax, indicator in zip(axes.flat, indicators, strict=False):
+            part = series[series["indicator"] == indicator]
+            ax.plot(part["year"], part["value"], color=style.ACCENT, marker="o", markersize=2.5)
+            ax.set_title(titles[indicator], fontsize=7.5, loc="left", wrap=True)
+            ax.set_ylabel(units.get(indicator, ""), fontsize=7)
+            ax.yaxis.set_major_formatter(_axis_formatter(fmt, 1.0, 1))
+            ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)
+        for ax in list(axes.flat)[len(indicators) :]:
+            ax.set_visible(False)
+        return fig
+
+
+@cache
+def _shapes() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
+    """Outer rings of each municipality, largest first so enclaves (Frederiksberg in
+    København) are drawn on top. Read once per process."""
+    raw = resources.files("klima_pipeline").joinpath("reference", "municipalities.geojson")
+    features = json.loads(raw.read_text("utf-8"))["features"]
+    shapes = []
+    for feature in features:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        rings = tuple(np.asarray(polygon[0], dtype=float) for polygon in polygons)
+        code = str(feature["properties"]["municipality_code"])
+        if code == BORNHOLM:
+            rings = tuple(ring + np.asarray(BORNHOLM_SHIFT) for ring in rings)
+        shapes.append((code, rings))
+    shapes.sort(key=lambda s: -sum(np.ptp(r[:, 0]) * np.ptp(r[:, 1]) for r in s[1]))
+    return tuple(shapes)
+
+
+def status_map(
+    status_by_code: Mapping[str, str],
+    status_names: Mapping[str, str],
+    counts: Mapping[str, int],
+    credit: str,
+) -> Figure:
+    """The 98 municipalities coloured by status; non-members light grey."""
+    with rc_context(style.RC | {"axes.grid": False}):
+        fig = _figure(width=5.6, height=5.2)
+        ax = fig.add_subplot()
+        patches, colours = [], []
+        for code, rings in _shapes():
+            colour = style.STATUS_COLOURS[status_by_code.get(code, "not_member")]
+            for ring in rings:
+                patches.append(Polygon(ring, closed=True))
+                colours.append(colour)
+        ax.add_collection(
+            PatchCollection(patches, facecolors=colours, edgecolors="white", linewidths=0.3)
+        )
+        # The Bornholm box, see BORNHOLM_SHIFT.
+        ax.add_patch(
+            Rectangle((11.9, 57.13), 0.66, 0.42, fill=False, edgecolor="#888888", linewidth=0.6)
+        )
+        ax.set_xlim(8.0, 12.75)
+        ax.set_ylim(54.5, 57.8)
+        ax.set_aspect(1 / math.cos(math.radians(56)))
+        ax.set_axis_off()
+        handles = [
+            Patch(
+                facecolor=style.STATUS_COLOURS[s],
+                edgecolor="#AAAAAA",
+                linewidth=0.5,
+                label=f"{status_names[s]} ({counts.get(s, 0)})",
+            )
+            for s in (*style.STATUS_ORDER, "not_member")
+        ]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3)
+        fig.text(
+            0.01, 0.005, credit, fontsize=6.5, color="#555555", ha="left", va="bottom", wrap=True
+        )
+        return fig
+
+
+def map_codes() -> frozenset[str]:
+    """The municipality codes the map can draw."""
+    return frozenset(code for code, _ in _shapes())

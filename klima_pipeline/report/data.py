@@ -1,0 +1,323 @@
+"""The one place that reads the warehouse.
+
+The warehouse is opened read-only (analysts may have it open; a report never changes
+it). A mart table that does not exist is read as empty with the expected columns, so a
+missing optional input gives a report that says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+# name -> (columns, SQL). `$year` is the report year. Each query reads what one part of
+# the report shows; sums and counts happen here, in SQL, not in Python loops.
+QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "municipality": (
+        (
+            "municipality_code",
+            "municipality_name",
+            "region_code",
+            "region_name",
+            "is_member",
+            "plan_approved",
+        ),
+        """select municipality_code, municipality_name, region_code, region_name,
+                  is_member, plan_approved
+           from mart.municipality order by region_code, municipality_name,
+                municipality_code""",
+    ),
+    "status": (
+        (
+            "municipality_code",
+            "baseline_year",
+            "baseline_t",
+            "target_year",
+            "target_t",
+            "net_zero_year",
+            "latest_year",
+            "latest_t",
+            "path_t",
+            "gap_t",
+            "reduction_pct",
+            "r_obs",
+            "r_req",
+            "proj_lin_t",
+            "proj_exp_t",
+            "proj_cons_t",
+            "status",
+            "implementation_pct",
+            "plan_coverage_pct",
+        ),
+        """select municipality_code, baseline_year, baseline_t, target_year, target_t,
+                  net_zero_year, latest_year, latest_t, path_t, gap_t, reduction_pct,
+                  r_obs, r_req, proj_lin_t, proj_exp_t, proj_cons_t, status,
+                  implementation_pct, plan_coverage_pct
+           from mart.municipality_status where report_year = $year""",
+    ),
+    "cohort_year": (
+        (
+            "year",
+            "gross_t",
+            "net_t",
+            "population",
+            "per_capita_t",
+            "municipalities_missing",
+            "members",
+        ),
+        """select year, gross_t, net_t, population, per_capita_t, municipalities_missing,
+                  members
+           from mart.cohort_year where year <= $year order by year""",
+    ),
+    "national_year": (
+        ("year", "gross_t", "net_t", "population", "per_capita_t", "municipalities_missing"),
+        """select year, gross_t, net_t, population, per_capita_t, municipalities_missing
+           from mart.national_year where year <= $year order by year""",
+    ),
+    "region_year": (
+        (
+            "region_code",
+            "year",
+            "gross_t",
+            "net_t",
+            "population",
+            "per_capita_t",
+            "municipalities_missing",
+        ),
+        """select region_code, year, gross_t, net_t, population, per_capita_t,
+                  municipalities_missing
+           from mart.region_year where year <= $year order by region_code, year""",
+    ),
+    "status_summary": (
+        (
+            "scope",
+            "scope_code",
+            "projection",
+            "members",
+            "on_track",
+            "at_risk",
+            "off_track",
+            "insufficient_data",
+        ),
+        """select scope, scope_code, projection, members, on_track, at_risk, off_track,
+                  insufficient_data
+           from mart.status_summary where report_year = $year
+           order by scope, scope_code, projection""",
+    ),
+    "sector_year": (
+        ("year", "sector", "emissions_t"),
+        """select e.year, e.sector, sum(e.emissions_t) as emissions_t
+           from mart.emissions e join mart.municipality m using (municipality_code)
+           where m.is_member and e.year <= $year
+           group by e.year, e.sector order by e.year, e.sector""",
+    ),
+    # Each member's target path P(y) of metrics.md, per year, for the combined path and
+    # the fact sheets.
+    "member_path": (
+        ("municipality_code", "year", "path_t"),
+        """select s.municipality_code, y.year::integer as year,
+                  case
+                      when y.year <= s.baseline_year then s.baseline_t
+                      when y.year <= s.target_year then s.baseline_t
+                          + (s.target_t - s.baseline_t) * (y.year - s.baseline_year)
+                          / nullif(s.target_year - s.baseline_year, 0)
+                      when y.year >= s.net_zero_year then 0
+                      else s.target_t * (s.net_zero_year - y.year)
+                          / nullif(s.net_zero_year - s.target_year, 0)
+                  end as path_t
+           from mart.municipality_status s
+           cross join range(
+               (select min(baseline_year) from mart.municipality_status
+                where report_year = $year),
+               2051) y(year)
+           where s.report_year = $year and s.baseline_t is not null
+                 and s.target_t is not null
+           order by s.municipality_code, year""",
+    ),
+    "member_year": (
+        (
+            "municipality_code",
+            "year",
+            "gross_t",
+            "net_t",
+            "population",
+            "per_capita_t",
+            "is_complete",
+        ),
+        """select y.municipality_code, y.year, y.gross_t, y.net_t, y.population,
+                  y.per_capita_t, y.is_complete
+           from mart.municipality_year y join mart.municipality m using (municipality_code)
+           where m.is_member and y.year <= $year order by y.municipality_code, y.year""",
+    ),
+    # Each member's sector emissions at its baseline and latest year.
+    "member_sector": (
+        ("municipality_code", "sector", "baseline_t", "latest_t"),
+        """select s.municipality_code, e.sector,
+                  sum(e.emissions_t) filter (where e.year = s.baseline_year) as baseline_t,
+                  sum(e.emissions_t) filter (where e.year = s.latest_year) as latest_t
+           from mart.municipality_status s
+           join mart.emissions e on e.municipality_code = s.municipality_code
+                and e.year in (s.baseline_year, s.latest_year)
+           where s.report_year = $year
+           group by all order by 1, 2""",
+    ),
+    "actions": (
+        (
+            "municipality_code",
+            "sector",
+            "planned",
+            "in_progress",
+            "completed",
+            "cancelled",
+            "expected_t",
+            "expected_completed_t",
+        ),
+        """select municipality_code, sector, planned, in_progress, completed, cancelled,
+                  expected_t, expected_completed_t
+           from mart.actions where report_year = $year order by 1, 2""",
+    ),
+    "effect": (
+        (
+            "municipality_code",
+            "sector",
+            "observed_reduction_t",
+            "expected_completed_t",
+            "effect_ratio",
+        ),
+        """select municipality_code, sector, observed_reduction_t, expected_completed_t,
+                  effect_ratio
+           from mart.implementation_effect where report_year = $year order by 1, 2""",
+    ),
+    "indicator_summary": (
+        (
+            "entity_type",
+            "entity_code",
+            "indicator",
+            "latest_year",
+            "value",
+            "change_1y",
+            "change_5y",
+            "rank",
+            "rank_of",
+            "national_value",
+            "unit",
+        ),
+        """select entity_type, entity_code, indicator, latest_year, value, change_1y,
+                  change_5y, rank, rank_of, national_value, unit
+           from mart.indicator_summary where report_year = $year
+           order by indicator, entity_type, rank nulls last, entity_code""",
+    ),
+    "indicator_catalogue": (
+        ("indicator", "name_da", "name_en", "sector", "unit", "better", "source", "level"),
+        """select indicator, name_da, name_en, sector, unit, better, source, level
+           from mart.indicator_catalogue order by indicator""",
+    ),
+    # National and regional series only: the small multiples show these.
+    "indicator_series": (
+        ("entity_type", "entity_code", "indicator", "year", "value", "unit"),
+        """select entity_type, entity_code, indicator, year, value, unit
+           from mart.indicators
+           where entity_type in ('national', 'region') and year <= $year
+           order by 1, 2, 3, 4""",
+    ),
+    "carbon_budget": (
+        (
+            "municipality_code",
+            "budget_start_year",
+            "budget_share_t",
+            "cumulative_t",
+            "budget_runs_out_year",
+        ),
+        """select municipality_code, budget_start_year, budget_share_t, cumulative_t,
+                  budget_runs_out_year
+           from mart.carbon_budget where report_year = $year order by 1""",
+    ),
+    "dataset_part": (
+        ("source", "kind", "description_da", "description_en"),
+        "select source, kind, description_da, description_en from mart.dataset_part "
+        "order by source",
+    ),
+    "sector": (
+        ("sector", "name_da", "name_en", "in_total", "sort_order"),
+        "select sector, name_da, name_en, in_total, sort_order from mart.sector "
+        "order by sort_order",
+    ),
+    "region": (
+        ("region_code", "region_name", "region_name_en"),
+        "select region_code, region_name, region_name_en from mart.region order by 1",
+    ),
+    "plan_revision": (
+        (
+            "municipality_code",
+            "revision_status",
+            "recertified_on",
+            "next_revision_year",
+            "is_overdue",
+        ),
+        """select municipality_code, revision_status, recertified_on, next_revision_year,
+                  is_overdue
+           from mart.plan_revision where report_year = $year order by 1""",
+    ),
+    "tracks": (
+        (
+            "track_id",
+            "title",
+            "theme",
+            "status",
+            "start_date",
+            "end_date",
+            "budget_dkk",
+            "participants",
+        ),
+        """select track_id, title, theme, status, start_date, end_date, budget_dkk,
+                  participants
+           from mart.development_tracks order by track_id""",
+    ),
+    "track_participation": (
+        ("track_id", "participant_type", "participant_code"),
+        """select track_id, participant_type, participant_code
+           from mart.track_participation order by 1, 2, 3""",
+    ),
+    "data_quality": (
+        ("source_file", "rule", "severity", "findings"),
+        """select source_file, rule, severity, count(*) as findings
+           from mart.data_quality group by all
+           order by severity, source_file, rule""",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    year: int
+    frames: dict[str, pd.DataFrame]
+    missing: tuple[str, ...]  # queries that found no table
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+def read_warehouse(warehouse: Path, report_year: int) -> ReportData:
+    if not Path(warehouse).exists():
+        raise FileNotFoundError(f"warehouse not found: {warehouse}")
+    frames: dict[str, pd.DataFrame] = {}
+    missing: list[str] = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for name, (columns, sql) in QUERIES.items():
+            try:
+                params = {"year": report_year} if "$year" in sql else {}
+                frame = con.execute(sql, params).df()
+            except duckdb.CatalogException as exc:
+                # Tables missing from this warehouse read as empty; the report says the
+                # data is not available.
+                log.warning("report: %s not available (%s)", name, str(exc).splitlines()[0])
+                frame = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+                missing.append(name)
+            frames[name] = frame
+    return ReportData(report_year, frames, tuple(missing))

@@ -1,0 +1,46 @@
+"""One escape filter per output format: data values appear literally, never as markup.
+
+Escaping every ASCII punctuation mark is allowed by both CommonMark and Typst markup,
+so there is no list of "dangerous" characters to keep up to date. Markdown readers see
+the raw file too, so there only the marks that can start markup are escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+_PUNCT = frozenset(string.punctuation)
+# Marks that start inline markup anywhere in CommonMark/GitHub Markdown.
+_MD_ANYWHERE = frozenset("\\`*_{}[]<>#|$@~!&")
+# Marks that only matter at the start of a line (lists, headings, quotes, tables).
+_MD_LINE_START = re.compile(r"^(\s*)([-+](?=\s|$)|[-=]+\s*$|>|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split()) if text is not None else ""
+
+
+def md_escape(text: object) -> str:
+    value = _one_line(text)
+    escaped = "".join("\\" + c if c in _MD_ANYWHERE else c for c in value)
+    match = _MD_LINE_START.match(escaped)
+    if match:
+        lead, mark = match.groups()
+        if mark[0].isdigit():
+            # "1. Foo" would become an ordered list: escape the dot after the digits.
+            rest = escaped[match.end() :]
+            escaped = f"{lead}{mark}\\{rest}"
+        else:
+            escaped = f"{lead}\\{escaped[len(lead) :]}"
+    return escaped
+
+
+def typst_escape(text: object) -> str:
+    """For Typst markup (content blocks, paragraphs, table cells)."""
+    return "".join("\\" + c if c in _PUNCT else c for c in _one_line(text))
+
+
+def typst_string(text: object) -> str:
+    """For the inside of a Typst string literal ("..."), such as an image's alt text."""
+    return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')

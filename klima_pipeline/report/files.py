@@ -1,0 +1,60 @@
+"""Writing output files: always to a temporary name in the same folder, then renamed,
+so a reader never sees half a file."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# Excel and LibreOffice evaluate a cell starting with these as a formula (OWASP CSV
+# injection); tab and carriage return can hide such a start.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+
+    Only text columns are touched, so negative numbers stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(_FORMULA_START).fillna(False)
+        if risky.any():
+            out[column] = series.where(~risky, "'" + text)
+    return out
+
+
+def write_table(data_dir: Path, name: str, frame: pd.DataFrame) -> list[Path]:
+    """The table behind a chart or table, as CSV (for spreadsheets) and Parquet."""
+    csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    # The byte-order mark makes Excel read æ, ø and å as UTF-8.
+    csv_path = write_bytes(data_dir / f"{name}.csv", b"\xef\xbb\xbf" + csv.encode("utf-8"))
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
+    return [csv_path, write_bytes(data_dir / f"{name}.parquet", buffer.getvalue())]

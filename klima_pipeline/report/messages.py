@@ -1,0 +1,32 @@
+"""The message catalogue: every sentence of the report, per language, in JSON files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("da", "en")
+
+
+@cache
+def _load(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r}; expected one of {LANGUAGES}")
+    text = resources.files(__package__).joinpath("messages", f"{lang}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@dataclass(frozen=True)
+class Messages:
+    lang: str
+
+    def __call__(self, key: str, **values: object) -> str:
+        return _load(self.lang)[key].format(**values)
+
+    def has(self, key: str) -> bool:
+        return key in _load(self.lang)
+
+    def months(self) -> tuple[str, ...]:
+        return tuple(_load(self.lang)["months"].split(","))

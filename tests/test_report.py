@@ -1,0 +1,217 @@
+"""The status report, built from the small fixture warehouse of report_fixture.py."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from report_fixture import INJECTION, REPORT_YEAR, FixtureOptions, build_fixture
+
+from klima_pipeline.report import build_report
+from klima_pipeline.report.escape import md_escape
+from klima_pipeline.report.files import neutralise_formulas
+from klima_pipeline.report.fmt import Formatter
+from klima_pipeline.report.messages import Messages
+
+FILES = {"da": "statusrapport", "en": "status-report"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path]]:
+    root = tmp_path_factory.mktemp("report")
+    warehouse = build_fixture(
+        root / "klima.duckdb",
+        FixtureOptions(injection_name=INJECTION, injection_title=INJECTION),
+    )
+    written = build_report(warehouse, root / "reports", REPORT_YEAR)
+    return warehouse, root / "reports" / str(REPORT_YEAR), written
+
+
+def markdown(out: Path, lang: str) -> str:
+    return (out / f"{FILES[lang]}-{REPORT_YEAR}.md").read_text("utf-8")
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def md_unescape(text: str) -> str:
+    """CommonMark: a backslash before ASCII punctuation stands for the mark itself."""
+    return re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", text)
+
+
+def section(md: str, section_id: str) -> str:
+    start = md.index(f'<a id="{section_id}"></a>')
+    end = md.find('<a id="', start + 1)
+    return md[start : end if end > 0 else None]
+
+
+def fmt(lang: str) -> Formatter:
+    return Formatter(lang, Messages(lang).months())
+
+
+def test_writes_both_languages_with_charts_and_data(built):
+    _, out, written = built
+    for lang, stem in FILES.items():
+        assert (out / f"{stem}-{REPORT_YEAR}.md") in written
+        pdf = out / f"{stem}-{REPORT_YEAR}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        for chart in ("trend", "status_map", "status_by_region", "sectors", "actions"):
+            assert (out / "charts" / f"{chart}-{lang}.svg").exists()
+            assert (out / "charts" / f"{chart}-{lang}.png").exists()
+    md = markdown(out, "da")
+    for link in re.findall(r"\]\(((?:charts|data)/[^)]+)\)", md):
+        assert (out / link).exists(), link
+        assert (out / link).with_suffix(".parquet").exists() or link.startswith("charts/")
+    assert not list(out.rglob("*.tmp")), "temporary files left behind"
+    assert all(p.exists() for p in written)
+
+
+def summary_values(warehouse: Path, lang: str) -> list[str]:
+    """The summary's figures, recomputed from the mart and formatted for `lang`."""
+    f, t = fmt(lang), Messages(lang)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cohort = con.execute(
+            "select year, gross_t from mart.cohort_year where gross_t is not null "
+            "order by year desc limit 1"
+        ).fetchone()
+        national = con.execute(
+            "select year, gross_t from mart.national_year where gross_t is not null "
+            "order by year desc limit 1"
+        ).fetchone()
+        rows = con.execute(
+            "select projection, members, on_track, at_risk, off_track, insufficient_data "
+            "from mart.status_summary where scope = 'cohort' and report_year = ?",
+            [REPORT_YEAR],
+        ).fetchall()
+        done, active = con.execute(
+            "select sum(in_progress + completed), sum(planned + in_progress + completed) "
+            "from mart.actions where report_year = ?",
+            [REPORT_YEAR],
+        ).fetchone()
+        covered, members = con.execute(
+            "select count(*) filter (where plan_coverage_pct >= 100), count(*) "
+            "from mart.municipality_status where report_year = ?",
+            [REPORT_YEAR],
+        ).fetchone()
+    values = [
+        t("value_t", value=f.tonnes(cohort[1])),
+        t("value_t", value=f.tonnes(national[1])),
+        f.pct(100 * done / active),
+        t("of", n=covered, m=members),
+    ]
+    for projection, m, on_track, at_risk, off_track, insufficient in rows:
+        if projection == "status":
+            values += [t("of", n=n, m=m) for n in (on_track, at_risk, off_track, insufficient)]
+        else:
+            label = t("kf_on_track", projection=t(f"projection_{projection}"))
+            values.append(f"{label} | **{t('of', n=on_track, m=m)}**")
+    return values
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_summary_numbers_equal_the_mart(built, lang):
+    warehouse, out, _ = built
+    summary = md_unescape(section(markdown(out, lang), "summary"))
+    text = squeeze(pdf_text(out / f"{FILES[lang]}-{REPORT_YEAR}.pdf"))
+    for value in summary_values(warehouse, lang):
+        assert value in summary, value
+        plain = value.split(" | ")[-1].strip("*")
+        assert squeeze(plain) in text, plain
+
+
+def test_number_formats_per_language(built):
+    warehouse, out, _ = built
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        gross = con.execute("select gross_t from mart.cohort_year where year = 2018").fetchone()[0]
+    assert gross == 5_140_000
+    assert "5.140.000" in markdown(out, "da")
+    assert "5,140,000" in markdown(out, "en")
+    assert fmt("da").number(1234.5, 1) == "1.234,5"
+    assert fmt("en").number(1234.5, 1) == "1,234.5"
+    assert fmt("da").pct(-0.04) == "0,0 %"
+    assert fmt("da").date("2024-03-14") == "14. marts 2024"
+    assert fmt("en").date("2024-03-14") == "14 March 2024"
+
+
+def test_markdown_is_byte_identical_across_runs(built, tmp_path):
+    warehouse, out, _ = built
+    again = build_report(warehouse, tmp_path, REPORT_YEAR, fact_sheets=False)
+    for lang, stem in FILES.items():
+        second = tmp_path / str(REPORT_YEAR) / f"{stem}-{REPORT_YEAR}.md"
+        assert second in again
+        assert second.read_bytes() == (out / f"{stem}-{REPORT_YEAR}.md").read_bytes(), lang
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_injection_strings_render_literally(built, lang):
+    _, out, _ = built
+    md = markdown(out, lang)
+    assert md_escape(INJECTION) in md
+    assert INJECTION in md_unescape(md)
+    assert "<script>" not in md
+    # Name (member table) and track title (development tracks) both appear in the PDF.
+    text = squeeze(pdf_text(out / f"{FILES[lang]}-{REPORT_YEAR}.pdf"))
+    assert text.count(squeeze(INJECTION)) >= 2
+
+
+def test_missing_optional_inputs_are_said(tmp_path):
+    warehouse = build_fixture(
+        tmp_path / "klima.duckdb",
+        FixtureOptions(regional_data=False, budget=False, tracks=False, sample=False),
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table mart.data_quality")
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",), fact_sheets=False)
+    md = md_unescape((tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.md").read_text())
+    t = Messages("en")
+    assert t("budget_none") in section(md, "budget")
+    assert t("regions_no_indicators") in section(md, "regions")
+    assert t("not_available") in section(md, "data_quality")
+    assert '<a id="tracks">' not in md
+    assert "Sample data" not in md
+
+
+def test_no_regional_tables_at_all(tmp_path):
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions(regional_data=False))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table mart.carbon_budget; drop table mart.region_year")
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("da",), fact_sheets=False)
+    md = md_unescape((tmp_path / "r" / str(REPORT_YEAR) / "statusrapport-2024.md").read_text())
+    t = Messages("da")
+    assert t("regions_no_data") in section(md, "regions")
+    assert t("budget_none") in section(md, "budget")
+
+
+def test_sample_notice_lists_invented_parts(built):
+    _, out, _ = built
+    assert "Eksempeldata" in markdown(out, "da").split("## Indhold")[0]
+    assert "Sample data" in markdown(out, "en").split("## Contents")[0]
+    assert "Klimaplaner (opdigtede)" in markdown(out, "da")
+    assert "Kilde: Energi- og CO2-regnskabet, Energistyrelsen" in markdown(out, "en")
+    assert "Eksempeldata" in pdf_text(out / f"statusrapport-{REPORT_YEAR}.pdf")
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers(built):
+    frame = pd.DataFrame(
+        {"name": ["=SUM(A1)", "+1", "-x", "@cmd", "ok", None], "t": [-5.0, 1, 2, 3, 4, 5]}
+    )
+    safe = neutralise_formulas(frame)
+    assert safe["name"].tolist()[:5] == ["'=SUM(A1)", "'+1", "'-x", "'@cmd", "ok"]
+    assert safe["t"].tolist()[0] == -5.0
+    _, out, _ = built
+    csv = (out / "data" / "cohort_year.csv").read_text("utf-8-sig")
+    assert "'" not in csv
+    parquet = pd.read_parquet(out / "data" / "members.parquet")
+    assert INJECTION in set(parquet["municipality_name"])
