@@ -285,7 +285,7 @@ class Profile:
     def energy_use_tj(self, year: int) -> float:
         """Invented: a floor per inhabitant plus the fuel behind transport emissions.
         Its factor is drawn without the seed so real years' files never depend on it."""
-        factor = stream("energy-use", self.code).uniform(0.06, 0.08)
+        factor = _energy_factor(self.code)
         transport_t = self.sectors(year)["transport"] / 10
         return self.population(year) * factor + transport_t * 0.0135
 
@@ -327,6 +327,11 @@ class Profile:
         return values
 
 
+@cache
+def _energy_factor(code: str) -> float:
+    return stream("energy-use", code).uniform(0.06, 0.08)
+
+
 def real_profile(municipality: Municipality, seed: int) -> Profile:
     return Profile(
         municipality,
@@ -341,9 +346,11 @@ def synthetic_profile(municipality: Municipality, seed: int) -> Profile:
     rural ones from agriculture; everything declines slowly; a few are heavy industry."""
     rng = stream(seed, "synthetic-model", municipality.code)
     population = min(max(rng.lognormvariate(math.log(30000), 0.8), 1800), 650000)
-    area = round(min(max(rng.lognormvariate(math.log(350), 0.7), 8), 1500), 1)
+    # Larger towns tend to have larger municipalities (since the 2007 reform).
+    area = rng.lognormvariate(math.log(350), 0.6) * (population / 30000) ** 0.3
+    area = round(min(max(area, 8), 1500), 1)
     rural = min(1.0, max(0.0, math.log10(max(area, 10)) - 1.3) / 1.8)
-    agriculture_per_km2 = rng.uniform(150, 1100) * rural
+    agriculture_per_km2 = rng.uniform(80, 550) * rural
     if rng.random() < 0.03:
         agriculture_per_km2 = -rng.uniform(50, 600)
     industry_per_capita = rng.uniform(0.0, 0.05)
@@ -357,7 +364,7 @@ def synthetic_profile(municipality: Municipality, seed: int) -> Profile:
         "population_growth": rng.uniform(0.994, 1.012),
         "energy_t": population * rng.uniform(0.8, 3.2),
         "energy_rate": rng.uniform(0.91, 0.97),
-        "transport_t": population * rng.uniform(1.2, 2.4),
+        "transport_t": population * rng.uniform(1.0, 2.0),
         "transport_rate": rng.uniform(0.975, 0.995),
         "agriculture_t": area * agriculture_per_km2,
         "agriculture_rate": rng.uniform(0.985, 1.0),

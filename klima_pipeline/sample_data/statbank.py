@@ -33,38 +33,43 @@ def _logistic(year: int, ceiling: float, rate: float, midpoint: float) -> float:
     return ceiling / (1 + math.exp(-rate * (year - midpoint)))
 
 
-def car_counts(profile: Profile, year: int) -> dict[str, int]:
+def car_counts(profile: Profile, years: list[int]) -> dict[int, dict[str, int]]:
     """Passenger cars by fuel at 1 January: battery-electric about 0.8 % in 2018 and
     11 % in 2024 nationally, more in the capital's suburbs, fewer in rural areas."""
     rng = stream(profile.seed, "cars", profile.code)
-    density = profile.population(year) / profile.area_km2
-    per_capita = min(max(0.52 - 0.09 * math.log10(max(density, 1) / 50), 0.22), 0.56)
-    total = profile.population(year) * per_capita * rng.uniform(0.95, 1.05)
-    total *= 1.01 ** (year - REAL_FIRST_YEAR)
+    level = rng.uniform(0.95, 1.05)
     lead = rng.lognormvariate(0.0, 0.3) * (
         1.25 if profile.municipality.region_code == "1084" else 1
     )
-    electric = min(_logistic(year, 0.80, 0.46, 2028.0) * lead, 0.9)
-    plugin = min(_logistic(year, 0.08, 0.70, 2021.5) * rng.lognormvariate(0.0, 0.2), 0.2)
-    rural = 1 + 0.15 * (1 - min(density, 1000) / 1000)
-    diesel = max(0.31 - 0.012 * (year - REAL_FIRST_YEAR), 0.12) * rural * rng.uniform(0.95, 1.05)
-    other = 0.003
-    counts = {
-        "EL": round(total * electric),
-        "PLUGIN": round(total * plugin),
-        "DIESEL": round(total * min(diesel, 0.6)),
-        "OEVRIGE": round(total * other),
-    }
-    counts["BENZIN"] = max(round(total) - sum(counts.values()), 0)
-    return {code: counts[code] for code in CAR_CODES}
+    plugin_lead = rng.lognormvariate(0.0, 0.2)
+    diesel_lead = rng.uniform(0.95, 1.05)
+    by_year = {}
+    for year in years:
+        population = profile.population(year)
+        density = population / profile.area_km2
+        per_capita = min(max(0.52 - 0.09 * math.log10(max(density, 1) / 50), 0.22), 0.56)
+        total = population * per_capita * level * 1.01 ** (year - REAL_FIRST_YEAR)
+        electric = min(_logistic(year, 0.80, 0.46, 2028.0) * lead, 0.9)
+        plugin = min(_logistic(year, 0.08, 0.70, 2021.5) * plugin_lead, 0.2)
+        rural = 1 + 0.15 * (1 - min(density, 1000) / 1000)
+        diesel = max(0.31 - 0.012 * (year - REAL_FIRST_YEAR), 0.12) * rural * diesel_lead
+        counts = {
+            "EL": round(total * electric),
+            "PLUGIN": round(total * plugin),
+            "DIESEL": round(total * min(diesel, 0.6)),
+            "OEVRIGE": round(total * 0.003),
+        }
+        counts["BENZIN"] = max(round(total) - sum(counts.values()), 0)
+        by_year[year] = {code: counts[code] for code in CAR_CODES}
+    return by_year
 
 
-def dwelling_counts(profile: Profile, year: int) -> dict[str, int]:
+def dwelling_counts(profile: Profile, years: list[int]) -> dict[int, dict[str, int]]:
     """Dwellings by heating at 1 January: each year oil boilers fall by 12 % and gas
     boilers by 7 %, mostly to heat pumps; district heating is denser in towns."""
     rng = stream(profile.seed, "dwellings", profile.code)
-    density = profile.population(year) / profile.area_km2
-    dwellings = profile.population(year) / rng.uniform(1.95, 2.2)
+    household = rng.uniform(1.95, 2.2)
+    density = profile.population(REAL_FIRST_YEAR) / profile.area_km2
     district = min(max(0.55 + 0.18 * math.log10(max(density, 1) / 100), 0.15), 0.97)
     district *= rng.uniform(0.9, 1.05)
     unknown = rng.uniform(0.005, 0.03)
@@ -78,22 +83,25 @@ def dwelling_counts(profile: Profile, year: int) -> dict[str, int]:
     }
     scale = rest / sum(weights.values())
     base = {code: weight * scale for code, weight in weights.items()}
-    steps = year - REAL_FIRST_YEAR
-    oil = base["OLIE"] * 0.88**steps
-    gas = base["NATURGAS"] * 0.93**steps
-    freed = (base["OLIE"] - oil) + (base["NATURGAS"] - gas)
-    shares = {
-        "FJERNVARME": district + 0.2 * freed,
-        "VARMEPUMPE": max(base["VARMEPUMPE"] + 0.8 * freed, 0.005),
-        "NATURGAS": gas,
-        "OLIE": oil,
-        "ELVARME": base["ELVARME"],
-        "BRAENDE": base["BRAENDE"],
-        "UOPLYST": unknown,
-    }
-    norm = sum(shares.values())
-    total = dwellings * 1.006**steps
-    return {code: round(total * shares[code] / norm) for code in HEATING_CODES}
+    by_year = {}
+    for year in years:
+        steps = year - REAL_FIRST_YEAR
+        oil = base["OLIE"] * 0.88**steps
+        gas = base["NATURGAS"] * 0.93**steps
+        freed = (base["OLIE"] - oil) + (base["NATURGAS"] - gas)
+        shares = {
+            "FJERNVARME": district + 0.2 * freed,
+            "VARMEPUMPE": max(base["VARMEPUMPE"] + 0.8 * freed, 0.005),
+            "NATURGAS": gas,
+            "OLIE": oil,
+            "ELVARME": base["ELVARME"],
+            "BRAENDE": base["BRAENDE"],
+            "UOPLYST": unknown,
+        }
+        norm = sum(shares.values())
+        total = profile.population(year) / household * 1.006**steps
+        by_year[year] = {code: round(total * shares[code] / norm) for code in HEATING_CODES}
+    return by_year
 
 
 class StatBankWriter:
@@ -129,24 +137,22 @@ class StatBankWriter:
     def write(self, profile: Profile) -> None:
         code = profile.code
         region = "0" + profile.municipality.region_code[-2:]
-        rng = stream(profile.seed, "sexes", code)
-        men_share = rng.uniform(0.492, 0.508)
+        men_share = stream(profile.seed, "sexes", code).uniform(0.492, 0.508)
+        cars_by_year = car_counts(profile, self.years)
+        dwellings_by_year = dwelling_counts(profile, self.years)
         folk, cars, dwellings = [], [], []
         for year in self.years:
             population = profile.population(year)
             men = round(population * men_share)
-            quarter = f"{year}K1"
-            folk += [
-                ("TOT", quarter, population),
-                ("1", quarter, men),
-                ("2", quarter, population - men),
-            ]
-            by_fuel = car_counts(profile, year)
-            cars.append(("TOT", str(year), sum(by_fuel.values())))
-            cars += [(fuel, str(year), count) for fuel, count in by_fuel.items()]
-            by_heating = dwelling_counts(profile, year)
-            dwellings.append(("TOT", str(year), sum(by_heating.values())))
-            dwellings += [(heat, str(year), count) for heat, count in by_heating.items()]
+            quarter, period = f"{year}K1", str(year)
+            folk += [("TOT", quarter, population), ("1", quarter, men)]
+            folk.append(("2", quarter, population - men))
+            by_fuel = cars_by_year[year]
+            cars.append(("TOT", period, sum(by_fuel.values())))
+            cars += [(fuel, period, count) for fuel, count in by_fuel.items()]
+            by_heating = dwellings_by_year[year]
+            dwellings.append(("TOT", period, sum(by_heating.values())))
+            dwellings += [(heat, period, count) for heat, count in by_heating.items()]
         self._emit("folk", self._folk, code, region, folk)
         self._emit("cars", self._cars, code, region, cars)
         self._emit("dwellings", self._dwellings, code, region, dwellings)
