@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from klima_pipeline.config import DEFAULTS, PROJECT_ROOT, resolve, setting
+from klima_pipeline.config import DEFAULTS, setting
 from klima_pipeline.errors import InputError, KlimaError
 
 LANGUAGES = {"da": ["da"], "en": ["en"], "all": ["da", "en"]}
@@ -43,8 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Materialise every asset needed for the status report of a report "
         "year through Dagster; the run is recorded in DAGSTER_HOME and shows in the UI.",
     )
-    run.add_argument("--year", type=int, help="report year (default: latest year with an action survey)")
-    run.add_argument("--lang", choices=sorted(LANGUAGES), default="all", help="report language(s) (default: all)")
+    run.add_argument(
+        "--year", type=int, help="report year (default: latest year with an action survey)"
+    )
+    run.add_argument(
+        "--lang", choices=sorted(LANGUAGES), default="all", help="report language(s) (default: all)"
+    )
     _path_options(run, raw=True, warehouse=True, reports=True)
     run.set_defaults(command=_run)
 
@@ -63,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         "emissions where they exist, invented plans, surveys and indicators elsewhere.",
     )
     sample.add_argument("--out", type=Path, required=True, help="folder to write")
-    sample.add_argument("--municipalities", type=int, default=98, help="how many (above 98: synthetic ones are added)")
+    sample.add_argument(
+        "--municipalities",
+        type=int,
+        default=98,
+        help="how many (above 98: synthetic ones are added)",
+    )
     sample.add_argument("--first-year", type=int, default=2018, help="first inventory year")
     sample.add_argument("--last-year", type=int, default=2023, help="last inventory year")
     sample.add_argument("--seed", type=int, default=0, help="seed of the invented parts")
@@ -80,19 +89,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _path_options(
-    parser: argparse.ArgumentParser, *, raw: bool = False, warehouse: bool = False, reports: bool = False
+    parser: argparse.ArgumentParser,
+    *,
+    raw: bool = False,
+    warehouse: bool = False,
+    reports: bool = False,
 ) -> None:
     if raw:
-        parser.add_argument("--raw", type=Path, help=f"raw exports (default: $KLIMA_RAW_DIR or {DEFAULTS['KLIMA_RAW_DIR']})")
+        parser.add_argument(
+            "--raw",
+            type=Path,
+            help=f"raw exports (default: $KLIMA_RAW_DIR or {DEFAULTS['KLIMA_RAW_DIR']})",
+        )
     if warehouse:
-        parser.add_argument("--warehouse", type=Path, help=f"published warehouse (default: $KLIMA_WAREHOUSE or {DEFAULTS['KLIMA_WAREHOUSE']})")
+        parser.add_argument(
+            "--warehouse",
+            type=Path,
+            help="published warehouse "
+            f"(default: $KLIMA_WAREHOUSE or {DEFAULTS['KLIMA_WAREHOUSE']})",
+        )
     if reports:
-        parser.add_argument("--reports", type=Path, help=f"reports folder (default: $KLIMA_REPORTS_DIR or {DEFAULTS['KLIMA_REPORTS_DIR']})")
+        parser.add_argument(
+            "--reports",
+            type=Path,
+            help=f"reports folder (default: $KLIMA_REPORTS_DIR or {DEFAULTS['KLIMA_REPORTS_DIR']})",
+        )
 
 
 def _apply_path_options(args: argparse.Namespace) -> None:
     """Options override the environment, so Dagster's resources see the same paths."""
-    for option, variable in (("raw", "KLIMA_RAW_DIR"), ("warehouse", "KLIMA_WAREHOUSE"), ("reports", "KLIMA_REPORTS_DIR")):
+    for option, variable in (
+        ("raw", "KLIMA_RAW_DIR"),
+        ("warehouse", "KLIMA_WAREHOUSE"),
+        ("reports", "KLIMA_REPORTS_DIR"),
+    ):
         value = getattr(args, option, None)
         if value is not None:
             os.environ[variable] = str(Path(value).resolve())
@@ -124,7 +154,6 @@ def _validate(args: argparse.Namespace) -> int:
 def _sample_data(args: argparse.Namespace) -> int:
     from klima_pipeline.sample_data import write_sample_data
 
-    out = resolve(args.out) if not args.out.is_absolute() and not args.out.exists() else args.out
     out = write_sample_data(
         Path(os.path.abspath(args.out)),
         municipalities=args.municipalities,
@@ -147,6 +176,3 @@ def _rollback(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["PROJECT_ROOT", "main"]

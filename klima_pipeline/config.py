@@ -43,3 +43,29 @@ class Paths:
             warehouse=setting("KLIMA_WAREHOUSE"),
             reports_dir=setting("KLIMA_REPORTS_DIR"),
         )
+
+
+@dataclass(frozen=True)
+class CarbonBudget:
+    """A national remaining carbon budget (metrics.md, Carbon budget); none by default."""
+
+    budget_t: float
+    start_year: int
+    source: str
+
+    @classmethod
+    def from_env(cls) -> CarbonBudget | None:
+        """KLIMA_CARBON_BUDGET_T, _START_YEAR and _SOURCE, or None when no budget is set."""
+        amount = os.environ.get("KLIMA_CARBON_BUDGET_T", "").strip()
+        if not amount:
+            return None
+        try:
+            return cls(
+                budget_t=float(amount),
+                start_year=int(os.environ["KLIMA_CARBON_BUDGET_START_YEAR"]),
+                source=os.environ.get("KLIMA_CARBON_BUDGET_SOURCE", "").strip() or "not stated",
+            )
+        except (KeyError, ValueError) as error:
+            raise ValueError(
+                "KLIMA_CARBON_BUDGET_T needs a number and KLIMA_CARBON_BUDGET_START_YEAR a year"
+            ) from error

@@ -9,6 +9,7 @@ import dagster as dg
 from klima_pipeline.assets import all_assets
 from klima_pipeline.config import Paths
 from klima_pipeline.jobs import jobs, schedules
+from klima_pipeline.progress import progress_logger
 from klima_pipeline.resources import RawExportsResource, ReportsResource, WarehouseResource
 
 paths = Paths.from_env()
@@ -23,4 +24,6 @@ defs = dg.Definitions(
         "reports": ReportsResource(path=str(paths.reports_dir)),
     },
     executor=dg.in_process_executor,
+    # The console logger stays the default; `klima run` configures the progress logger.
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
 )

@@ -36,7 +36,9 @@ class StepProgressHandler(logging.Handler):
             return
         self.finished += 1
         seconds = time.monotonic() - self.started.get(step, time.monotonic())
-        counter = f"[{self.finished}/{self.total_steps}]" if self.total_steps else f"[{self.finished}]"
+        counter = (
+            f"[{self.finished}/{self.total_steps}]" if self.total_steps else f"[{self.finished}]"
+        )
         outcome = "done" if kind == "STEP_SUCCESS" else "FAILED"
         self._print(f"{counter} {step:<42} {outcome} {seconds:6.2f} s")
 

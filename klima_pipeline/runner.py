@@ -31,24 +31,41 @@ def survey_years(raw_dir: Path) -> list[int]:
     with contextlib.closing(duckdb.connect()) as con:
         load_reference(con, raw_dir)
         LOADERS["actions"](con, raw_dir)
-        return [row[0] for row in con.execute("select distinct report_year from staging.actions order by 1").fetchall()]
+        return [
+            row[0]
+            for row in con.execute(
+                "select distinct report_year from staging.actions order by 1"
+            ).fetchall()
+        ]
+
+
+# Runs happen on machines without internet access, so telemetry is off by default; the
+# file also tells Dagster the folder is meant to be its instance.
+INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
 
 
 def dagster_instance() -> dg.DagsterInstance:
     home = setting("DAGSTER_HOME")
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 
 
-def run_status_report(report_year: int | None = None, languages: Sequence[str] = ("da", "en")) -> RunResult:
+def run_status_report(
+    report_year: int | None = None, languages: Sequence[str] = ("da", "en")
+) -> RunResult:
     raw_dir = setting("KLIMA_RAW_DIR")
     if not raw_dir.is_dir():
         raise KlimaError(f"The raw folder {raw_dir} does not exist (set KLIMA_RAW_DIR or --raw)")
     if report_year is None:
         years = survey_years(raw_dir)
         if not years:
-            raise KlimaError(f"{raw_dir / 'actions'}: no action survey, so no default report year; give --year")
+            raise KlimaError(
+                f"{raw_dir / 'actions'}: no action survey, so no default report year; give --year"
+            )
         report_year = years[-1]
     partition_key = str(report_year)
     if partition_key not in report_year_partitions.get_partition_keys():
@@ -58,7 +75,7 @@ def run_status_report(report_year: int | None = None, languages: Sequence[str] =
     # Imported here: the definitions read the paths from the environment when loaded.
     from klima_pipeline.definitions import defs
 
-    job = defs.get_job_def(JOB_NAME)
+    job = defs.resolve_job_def(JOB_NAME)
     total_steps = len(job.asset_layer.executable_asset_keys) if job.asset_layer else None
     run_config = {
         "loggers": {"progress": {"config": {"total_steps": total_steps}}},
@@ -86,7 +103,11 @@ def _failure_message(result: dg.ExecuteInProcessResult) -> str:
     for event in failures:
         error = event.step_failure_data.error
         # The user's own exception is the cause of Dagster's wrapper; its text names the file.
-        while error is not None and error.cause is not None and "Error occurred while executing" in error.message:
+        while (
+            error is not None
+            and error.cause is not None
+            and "Error occurred while executing" in error.message
+        ):
             error = error.cause
         message = error.message.strip() if error else "unknown error"
         lines.append(f"step {event.step_key} failed: {message}")

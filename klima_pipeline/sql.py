@@ -1,19 +1,53 @@
-"""Runs the project's SQL files. SQL lives in `sql/<layer>/<name>.sql`, one purpose per file."""
+"""The project's SQL files: `sql/<layer>/<name>.sql`, one purpose per file.
+
+Each file names the tables it creates (`create or replace table schema.name`) and the
+tables it reads (`schema.name`), so the order to run them in, and the asset graph, are
+derived from the SQL itself. `create table if not exists` declares a table that another
+step fills (configuration), so it counts as read, not created.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
 
 from klima_pipeline.config import SQL_DIR
 
+LAYERS = ("core", "mart", "metrics")
+SCHEMAS = ("ref", "staging", "core", "mart")
+
+_CREATED = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?table\s+(\w+)\.(\w+)", re.I)
+_REFERENCED = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.(\w+)\b", re.I)
+_COMMENT = re.compile(r"--[^\n]*")
+
+Table = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str  # e.g. "core/emissions" for sql/core/emissions.sql
+    creates: tuple[Table, ...]
+    reads: tuple[Table, ...]
+    description: str
+
+    @property
+    def layer(self) -> str:
+        return self.name.split("/")[0]
+
 
 @cache
 def sql_text(name: str) -> str:
     """The text of `sql/<name>.sql`, e.g. `sql_text("core/emissions")`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return sql_path(name).read_text(encoding="utf-8")
+
+
+def sql_path(name: str) -> Path:
+    return SQL_DIR / f"{name}.sql"
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -27,17 +61,47 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute("commit")
 
 
-def sql_files(layer: str) -> list[str]:
-    return sorted(f"{layer}/{p.stem}" for p in (SQL_DIR / layer).glob("*.sql"))
+def parse_model(name: str) -> SqlModel:
+    text = sql_text(name)
+    code = _COMMENT.sub("", text)
+    creates = tuple(dict.fromkeys((s.lower(), t.lower()) for s, t in _CREATED.findall(code)))
+    reads = tuple(
+        dict.fromkeys(
+            (s.lower(), t.lower())
+            for s, t in _REFERENCED.findall(code)
+            if (s.lower(), t.lower()) not in creates
+        )
+    )
+    header = [line[2:].strip() for line in text.splitlines() if line.startswith("--")]
+    return SqlModel(name, creates, reads, " ".join(header))
+
+
+@cache
+def discover_models(layers: tuple[str, ...] = LAYERS) -> tuple[SqlModel, ...]:
+    """Every SQL file of the layers, in an order where each runs after what it reads."""
+    models = {
+        f"{layer}/{p.stem}": parse_model(f"{layer}/{p.stem}")
+        for layer in layers
+        for p in sorted((SQL_DIR / layer).glob("*.sql"))
+    }
+    creator = {table: m.name for m in models.values() for table in m.creates}
+    graph = {
+        m.name: {creator[t] for t in m.reads if t in creator and creator[t] != m.name}
+        for m in models.values()
+    }
+    return tuple(models[name] for name in TopologicalSorter(graph).static_order())
+
+
+def build_layers(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...] = LAYERS) -> None:
+    """Run every SQL file of the layers in dependency order: the assets' work, without Dagster."""
+    for model in discover_models(layers):
+        run_sql(con, model.name)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
+    # fetchall, not fetchone: DuckDB 2.0 keeps a partly fetched result open on the connection.
+    ((count,),) = con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
         [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def sql_path(name: str) -> Path:
-    return SQL_DIR / f"{name}.sql"
+    ).fetchall()
+    return count > 0

@@ -57,7 +57,9 @@ def test_a_new_build_removes_what_a_crashed_run_left_behind(tmp_path: Path) -> N
     assert sorted(p.name for p in warehouse.build_dir.iterdir()) == ["next-run.duckdb"]
 
 
-def test_an_open_reader_neither_blocks_publishing_nor_sees_a_half_built_state(tmp_path: Path) -> None:
+def test_an_open_reader_neither_blocks_publishing_nor_sees_a_half_built_state(
+    tmp_path: Path,
+) -> None:
     warehouse = WarehouseResource(path=str(tmp_path / "klima.duckdb"))
     build_version(warehouse, "run-1", 1)
     warehouse.publish("run-1")
@@ -105,7 +107,14 @@ def test_the_published_file_opens_in_the_duckdb_1_5_cli(tmp_path: Path) -> None:
     version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout
     assert version.startswith("v1."), version
     out = subprocess.run(
-        [cli, "-readonly", "-csv", str(warehouse.published_path), "-c", "select version from mart.version"],
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            str(warehouse.published_path),
+            "-c",
+            "select version from mart.version",
+        ],
         capture_output=True,
         text=True,
     )

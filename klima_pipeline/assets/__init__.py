@@ -7,8 +7,9 @@ import dagster as dg
 
 from klima_pipeline.assets.publish import publish_asset
 from klima_pipeline.assets.report import status_report
-from klima_pipeline.assets.sql_models import build_sql_assets, discover_models, table_key
+from klima_pipeline.assets.sql_models import build_sql_assets, table_key
 from klima_pipeline.assets.staging import reference_data, staging_assets, upstream_of_python_table
+from klima_pipeline.sql import discover_models
 
 sql_models = discover_models()
 sql_assets = build_sql_assets(sql_models, upstream_of_python_table)

@@ -30,7 +30,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> d
         [schema, table],
     ).fetchall()
     relation = con.table(f"{schema}.{table}")
-    row_count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    (row_count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0]
     preview = relation.limit(PREVIEW_ROWS).fetchall()
     return {
         "dagster/row_count": dg.MetadataValue.int(row_count),

@@ -1,7 +1,5 @@
 """Publishing: the finished build replaces the published warehouse in one rename."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from klima_pipeline.assets.metadata import markdown_table

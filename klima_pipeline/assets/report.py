@@ -1,6 +1,6 @@
 """The status report of a report year: Markdown and PDF in Danish and English."""
-
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the config type from the
+# signature at definition time and cannot resolve it from a string.
 
 import dagster as dg
 
@@ -11,8 +11,9 @@ from klima_pipeline.resources import ReportsResource, WarehouseResource
 
 
 class ReportConfig(dg.Config):
-    languages: list[str] = ["da", "en"]
-    fact_sheets: bool | None = None  # None: only when the members fit on pages people read
+    languages: list[str] = ["da", "en"]  # noqa: RUF012 - Dagster copies config defaults
+    # "auto": fact sheets only when the members fit on pages people read (not at scale).
+    fact_sheets: str = "auto"
 
 
 @dg.asset(
@@ -38,7 +39,7 @@ def status_report(
         reports.folder,
         report_year,
         languages=config.languages,
-        fact_sheets=config.fact_sheets,
+        fact_sheets=None if config.fact_sheets == "auto" else config.fact_sheets == "yes",
     )
     markdown = [p for p in paths if p.suffix == ".md" and p.parent.name == str(report_year)]
     metadata: dict[str, dg.MetadataValue] = {

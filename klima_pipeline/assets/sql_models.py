@@ -5,58 +5,17 @@ derived from the SQL itself and cannot drift from it: add a file under `sql/core
 `sql/mart` or `sql/metrics` and it becomes an asset with the right upstream edges.
 """
 
-from __future__ import annotations
-
-import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import dagster as dg
 
 from klima_pipeline.assets.metadata import table_metadata
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.resources import WarehouseResource
-from klima_pipeline.sql import run_sql, sql_files, sql_path, sql_text
+from klima_pipeline.sql import SqlModel, run_sql, sql_path
 
 LAYER_GROUPS = {"core": "core", "mart": "marts", "metrics": "metrics"}
-SCHEMAS = ("ref", "staging", "core", "mart")
-
-_CREATED = re.compile(
-    r"\bcreate\s+(?:or\s+replace\s+)?table\s+(?:if\s+not\s+exists\s+)?(\w+)\.(\w+)", re.I
-)
-_REFERENCED = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.(\w+)\b", re.I)
-_COMMENT = re.compile(r"--[^\n]*")
-
-
-@dataclass(frozen=True)
-class SqlModel:
-    name: str  # e.g. "core/emissions"
-    creates: tuple[tuple[str, str], ...]
-    reads: tuple[tuple[str, str], ...]
-    description: str
-
-    @property
-    def layer(self) -> str:
-        return self.name.split("/")[0]
-
-
-def parse_model(name: str) -> SqlModel:
-    text = sql_text(name)
-    code = _COMMENT.sub("", text)
-    creates = tuple(dict.fromkeys((s.lower(), t.lower()) for s, t in _CREATED.findall(code)))
-    reads = tuple(
-        dict.fromkeys(
-            (s.lower(), t.lower())
-            for s, t in _REFERENCED.findall(code)
-            if (s.lower(), t.lower()) not in creates
-        )
-    )
-    header = [line[2:].strip() for line in text.splitlines() if line.startswith("--")]
-    return SqlModel(name, creates, reads, " ".join(header))
-
-
-def discover_models(layers: Iterable[str] = LAYER_GROUPS) -> list[SqlModel]:
-    return [parse_model(name) for layer in layers for name in sql_files(layer)]
 
 
 def table_key(schema: str, table: str) -> dg.AssetKey:
@@ -64,7 +23,7 @@ def table_key(schema: str, table: str) -> dg.AssetKey:
 
 
 def build_sql_assets(
-    models: list[SqlModel],
+    models: Iterable[SqlModel],
     upstream_for: Callable[[str, str], dg.AssetKey | list[dg.AssetKey] | None],
 ) -> list[dg.AssetsDefinition]:
     """One multi-asset per SQL file.
@@ -72,6 +31,7 @@ def build_sql_assets(
     `upstream_for(schema, table)` names the asset behind a table that no SQL file
     creates (reference and staging tables are written from Python).
     """
+    models = list(models)
     created_by: Mapping[tuple[str, str], dg.AssetKey] = {
         table: table_key(*table) for model in models for table in model.creates
     }
@@ -81,7 +41,9 @@ def build_sql_assets(
         for table in model.reads:
             found = created_by.get(table) or upstream_for(*table)
             if found is None:
-                raise ValueError(f"sql/{model.name}.sql reads {'.'.join(table)}, which nothing creates")
+                raise ValueError(
+                    f"sql/{model.name}.sql reads {'.'.join(table)}, which nothing creates"
+                )
             keys.extend(found if isinstance(found, list) else [found])
         return list(dict.fromkeys(keys))
 
@@ -90,7 +52,11 @@ def build_sql_assets(
 
 def _sql_asset(model: SqlModel, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     group = LAYER_GROUPS[model.layer]
-    code_reference = dg.LocalFileCodeReference(file_path=str(sql_path(model.name)))
+    with warnings.catch_warnings():  # code references are beta; they are worth it in the UI
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        code_references = dg.CodeReferencesMetadataValue(
+            code_references=[dg.LocalFileCodeReference(file_path=str(sql_path(model.name)))]
+        )
     specs = [
         dg.AssetSpec(
             key=table_key(schema, table),
@@ -101,9 +67,7 @@ def _sql_asset(model: SqlModel, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
             description=f"`{schema}.{table}` — {model.description}",
             metadata={
                 "sql_file": f"sql/{model.name}.sql",
-                "dagster/code_references": dg.CodeReferencesMetadataValue(
-                    code_references=[code_reference]
-                ),
+                "dagster/code_references": code_references,
             },
         )
         for schema, table in model.creates

@@ -1,11 +1,11 @@
 """Staging: the raw exports read, typed and validated (formats.md), one asset per source."""
 
-from __future__ import annotations
-
 import dagster as dg
+import duckdb
 
 from klima_pipeline.assets.metadata import table_metadata
 from klima_pipeline.assets.working_file import working_connection
+from klima_pipeline.config import CarbonBudget
 from klima_pipeline.ingest import LOADERS, load_reference
 from klima_pipeline.resources import RawExportsResource, WarehouseResource
 
@@ -21,7 +21,7 @@ SOURCE_TABLES = {
     "tracks": "tracks",
 }
 SOURCE_DESCRIPTIONS = {
-    "klimaregnskab": "Energistyrelsen's municipal emission inventories (klimaregnskab/*.json|csv|xlsx).",
+    "klimaregnskab": "Energistyrelsen's municipal emission inventories (klimaregnskab/).",
     "statbank": "Statistics Denmark tables FOLK1A, BIL54, BOL102 (statbank/*.csv).",
     "plans": "The plan registry: one row per member of the alliance cohort (plans/).",
     "actions": "The yearly action status surveys (actions/).",
@@ -46,13 +46,28 @@ def reference_data(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw: RawExportsResource
 ) -> dg.MaterializeResult:
     """Reference tables (`ref.*`): municipalities and regions, sectors, label mappings, the
-    indicator catalogue, and the raw folder's manifest. Starts the run's fresh build."""
+    indicator catalogue, the raw folder's manifest and the configured carbon budget.
+    Starts the run's fresh build."""
     with working_connection(warehouse, context.run_id, fresh=True) as con:
         findings = load_reference(con, raw.folder)
+        write_carbon_budget(con, CarbonBudget.from_env())
         metadata = table_metadata(con, "ref", "municipality")
     for finding in findings:
         context.log.warning(str(finding))
     return dg.MaterializeResult(metadata=metadata)
+
+
+def write_carbon_budget(con: duckdb.DuckDBPyConnection, budget: CarbonBudget | None) -> None:
+    """`ref.carbon_budget`: one row when a budget is configured, none otherwise."""
+    con.execute(
+        "create or replace table ref.carbon_budget "
+        "(budget_t double, start_year integer, source varchar)"
+    )
+    if budget is not None:
+        con.execute(
+            "insert into ref.carbon_budget values (?, ?, ?)",
+            [budget.budget_t, budget.start_year, budget.source],
+        )
 
 
 def _staging_asset(source: str) -> dg.AssetsDefinition:

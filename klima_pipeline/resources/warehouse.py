@@ -118,7 +118,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return self.published_path
 
     def rollback(self) -> Path:
-        """Make the previous generation the published one again (and keep the current as previous)."""
+        """Make the previous generation the published one again; the current becomes previous."""
         published = self.published_path
         keep = previous_path(published)
         if not keep.exists():

@@ -19,7 +19,10 @@ first_of_january_rows as (
         s.year,
         v.variable,
         s.dimensions[v.variable] as code,
-        map_values(map_filter(s.dimensions, lambda k, _v: k <> v.variable)) as other_codes,
+        list_transform(
+            list_filter(map_entries(s.dimensions), lambda entry: entry.key <> v.variable),
+            lambda entry: entry.value
+        ) as other_codes,
         s.value
     from staging.statbank as s
     join category_variables as v on v.table_name = s.table_name

@@ -1,5 +1,6 @@
 -- mart.data_quality: every finding of this load, one row each: what the readers flagged
--- in the raw exports and what the model flagged once it was built.
+-- in the raw exports, what the model flagged once it was built, and why a member has
+-- too little data for a status (metrics.md, Target path).
 create schema if not exists mart;
 
 create or replace table mart.data_quality as
@@ -9,6 +10,19 @@ with all_findings as (
     union all
     select source_file, row_number, column_name, rule, severity, message
     from core.findings
+    union all
+    select
+        case when baseline_t is null then 'plans' else 'klimaregnskab' end as source_file,
+        null as row_number,
+        case when baseline_t is null then 'Basisudledning (ton CO2e)' end as column_name,
+        'insufficient_data' as rule,
+        'warning' as severity,
+        format(
+            'Member {} {}, report year {}: no status ({})',
+            municipality_code, municipality_name, report_year, status_reason
+        ) as message
+    from mart.municipality_status
+    where status = 'insufficient_data'
 )
 
 select source_file, row_number, column_name, rule, severity, message
