@@ -109,8 +109,8 @@ def manifest(run: Run) -> dict:
             "klimaregnskab",
             "sample",
             inventory,
-            "Eksempeldata: " + "; ".join(invented_da) + ".",
-            "Sample data: " + "; ".join(invented_en) + ".",
+            "; ".join(invented_da) + ".",
+            "; ".join(invented_en) + ".",
             years=trend_years or years,
         )
     )
@@ -138,9 +138,9 @@ def manifest(run: Run) -> dict:
             "statbank/FOLK1A",
             "sample",
             ["statbank/FOLK1A.csv"],
-            "Eksempeldata: fordelingen på køn, andre år end 2018–2023 (fremskrevet), de "
+            "Fordelingen på køn, andre år end 2018–2023 (fremskrevet), de "
             "syntetiske kommuner samt region- og landstal (summer af kommunerne).",
-            "Sample data: the split by sex, years outside 2018–2023 (extended by trend), the "
+            "The split by sex, years outside 2018–2023 (extended by trend), the "
             "synthetic municipalities, and region and national rows (sums of the "
             "municipalities).",
             years=statbank_years,
@@ -151,9 +151,9 @@ def manifest(run: Run) -> dict:
             "statbank/BIL54",
             "sample",
             ["statbank/BIL54.csv"],
-            "Eksempeldata: personbiler efter drivmiddel, opfundet med realistisk form "
+            "Personbiler efter drivmiddel, opfundet med realistisk form "
             "(elbilandelen vokser fra under 1 % i 2018 til omkring 10 % i 2024).",
-            "Sample data: passenger cars by fuel, invented with a realistic shape (the "
+            "Passenger cars by fuel, invented with a realistic shape (the "
             "battery-electric share grows from under 1 % in 2018 to about 10 % in 2024).",
             years=statbank_years,
         ),
@@ -161,9 +161,9 @@ def manifest(run: Run) -> dict:
             "statbank/BOL102",
             "sample",
             ["statbank/BOL102.csv"],
-            "Eksempeldata: boliger efter opvarmning, opfundet (varmepumper erstatter olie- "
+            "Boliger efter opvarmning, opfundet (varmepumper erstatter olie- "
             "og gasfyr; mest fjernvarme i byerne).",
-            "Sample data: dwellings by heating, invented (heat pumps replace oil and gas "
+            "Dwellings by heating, invented (heat pumps replace oil and gas "
             "boilers; district heating dominates in towns).",
             years=statbank_years,
         ),
@@ -171,10 +171,10 @@ def manifest(run: Run) -> dict:
             "plans",
             "sample",
             [run.other_files["plans"]],
-            f"Eksempeldata: planregister med {run.members} medlemmer; godkendelser, "
+            f"Planregister med {run.members} medlemmer; godkendelser, "
             "basisår, mål og revisionsstatus er opfundne. Hvilke kommuner der står uden for, "
             "er også opfundet.",
-            f"Sample data: plan registry with {run.members} members; approvals, baselines, "
+            f"Plan registry with {run.members} members; approvals, baselines, "
             "targets and revision status are invented, and so is which municipalities are "
             "left out.",
         ),
@@ -182,9 +182,9 @@ def manifest(run: Run) -> dict:
             "actions",
             "sample",
             [run.other_files[f"actions_{y}"] for y in run.report_years],
-            "Eksempeldata: indsatsrapporteringer med opfundne indsatser, statusser og "
+            "Indsatsrapporteringer med opfundne indsatser, statusser og "
             "forventede reduktioner (i størrelsesorden med kommunens udledning).",
-            "Sample data: action surveys with invented actions, statuses and expected "
+            "Action surveys with invented actions, statuses and expected "
             "reductions (scaled to the municipality's emissions).",
             years=list(run.report_years),
         ),
@@ -192,18 +192,16 @@ def manifest(run: Run) -> dict:
             "regions",
             "sample",
             [run.other_files["regions"]],
-            "Eksempeldata: regionale indikatorer (kollektiv trafik, VE-andel, skovrejsning), "
-            "opfundne.",
-            "Sample data: regional indicators (public transport, renewable share, new "
-            "forest), invented.",
+            "Regionale indikatorer (kollektiv trafik, VE-andel, skovrejsning), opfundne.",
+            "Regional indicators (public transport, renewable share, new forest), invented.",
             years=statbank_years,
         ),
         _part(
             "tracks",
             "sample",
             [run.other_files["tracks"]],
-            "Eksempeldata: klimaudviklingsspor med opfundne deltagere, datoer og budgetter.",
-            "Sample data: development tracks with invented participants, dates and budgets.",
+            "Klimaudviklingsspor med opfundne deltagere, datoer og budgetter.",
+            "Development tracks with invented participants, dates and budgets.",
         ),
     ]
     if run.synthetic_count:
@@ -212,9 +210,9 @@ def manifest(run: Run) -> dict:
                 "synthetic",
                 "sample",
                 ["synthetic_municipalities.csv"],
-                f"Eksempeldata: {run.synthetic_count} syntetiske kommuner (koder fra 1001) til "
+                f"{run.synthetic_count} syntetiske kommuner (koder fra 1001) til "
                 "skalatest; navne og alle tal er opfundne.",
-                f"Sample data: {run.synthetic_count} synthetic municipalities (codes from 1001) "
+                f"{run.synthetic_count} synthetic municipalities (codes from 1001) "
                 "for scale tests; names and every figure are invented.",
             )
         )
