@@ -215,3 +215,37 @@ def test_csv_neutralises_formulas_but_keeps_numbers(built):
     assert "'" not in csv
     parquet = pd.read_parquet(out / "data" / "members.parquet")
     assert INJECTION in set(parquet["municipality_name"])
+
+
+def test_fact_sheets_per_member_and_combined(built):
+    warehouse, out, written = built
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        codes = [c for (c,) in con.execute(
+            "select municipality_code from mart.municipality_status where report_year = ?",
+            [REPORT_YEAR]).fetchall()]  # fmt: skip
+    for code in codes:
+        assert (out / "kommuner" / f"faktaark-{REPORT_YEAR}-{code}.md") in written
+        assert (out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-{code}.md") in written
+    combined = out / "kommuner" / f"faktaark-{REPORT_YEAR}.pdf"
+    reader = PdfReader(io.BytesIO(combined.read_bytes()))
+    assert len(reader.pages) == len(codes)  # one page per member
+    assert squeeze(INJECTION) in squeeze(pdf_text(combined))
+    sheet = (out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-147.md").read_text("utf-8")
+    assert sheet.startswith(f"# {md_escape(INJECTION)}\n")
+
+
+def test_commentary_is_placed_in_its_section(built, tmp_path):
+    warehouse, _, _ = built
+    folder = tmp_path / "commentary" / str(REPORT_YEAR) / "en"
+    folder.mkdir(parents=True)
+    (folder / "summary.md").write_text(
+        "A **strong** year with *some* progress.\n\n- first point\n- second #point\n"
+    )
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",),
+                 commentary_dir=tmp_path / "commentary", fact_sheets=False)  # fmt: skip
+    md = (tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.md").read_text("utf-8")
+    summary = section(md, "summary")
+    assert "> A **strong** year with *some* progress." in summary
+    assert "> - second \\#point" in summary
+    text = pdf_text(tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.pdf")
+    assert "second #point" in text

@@ -46,14 +46,8 @@ def save(fig: Figure, charts_dir: Path, name: str) -> Saved:
         buffer = io.BytesIO()
         # No date in the metadata: the same data gives the same file.
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(
-            buffer,
-            format=fmt,
-            dpi=style.PNG_DPI,
-            metadata=metadata,
-            bbox_inches="tight",
-            pad_inches=0.05,
-        )
+        # Constrained layout already fits the labels, so no "tight" pass (a third draw).
+        fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=metadata)
         out[fmt] = write_bytes(charts_dir / f"{name}.{fmt}", buffer.getvalue())
     return Saved(out["svg"], out["png"])
 
@@ -259,7 +253,7 @@ def status_map(
 ) -> Figure:
     """The 98 municipalities coloured by status; non-members light grey."""
     with rc_context(style.RC | {"axes.grid": False}):
-        fig = _figure(width=5.6, height=5.2)
+        fig = _figure(width=6.4, height=5.0)
         ax = fig.add_subplot()
         patches, colours = [], []
         for code, rings in _shapes():
@@ -287,10 +281,10 @@ def status_map(
             )
             for s in (*style.STATUS_ORDER, "not_member")
         ]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3)
-        fig.text(
-            0.01, 0.005, credit, fontsize=6.5, color="#555555", ha="left", va="bottom", wrap=True
-        )
+        # Legend right of the map, credit under it: both inside the layout, never on land.
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.45))
+        ax.text(0.0, -0.01, credit, transform=ax.transAxes, fontsize=6.5, color="#555555",
+                ha="left", va="top")  # fmt: skip
         return fig
 
 

@@ -88,6 +88,12 @@ class Builder:
     def region(self, code: object) -> str:
         return self.region_names.get(str(code), str(code))
 
+    def short_region(self, code: object) -> str:
+        # "Region Midtjylland" -> "Midtjylland" keeps the member table narrow; English
+        # names ("Region of Southern Denmark") do not shorten that way.
+        name = self.region(code)
+        return name.removeprefix("Region ") if self.lang == "da" else name
+
     def table(
         self,
         name: str,
@@ -871,7 +877,7 @@ class Builder:
         rows = [
             (
                 str(r.municipality_name),
-                self.region(r.region_code).removeprefix("Region "),
+                self.short_region(r.region_code),
                 f.year(r.latest_year),
                 f.tonnes(r.latest_t),
                 f.pct(r.reduction_pct),

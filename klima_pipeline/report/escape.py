@@ -18,7 +18,9 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+](?=\s|$)|[-=]+\s*$|>|\d{1,9}(?=[.)](?:\
 
 
 def _one_line(text: object) -> str:
-    return " ".join(str(text).split()) if text is not None else ""
+    # Newlines would end a table row or a paragraph. Edge spaces are kept: they
+    # separate an emphasised run from its neighbours.
+    return re.sub(r"\s+", " ", str(text)) if text is not None else ""
 
 
 def md_escape(text: object) -> str:

@@ -1,11 +1,161 @@
-"""Fact sheets: one page per member."""
+"""Fact sheets: one page per member, as Markdown files and one combined PDF.
+
+All members' data is grouped once up front (no query or chart per member); a sheet is a
+handful of small tables, so the combined PDF is one Typst compile however many members
+there are.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from . import style
 from .content import Builder
+from .files import write_bytes, write_text
+from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
+from .render import compile_pdf, render
+
+COMBINED = {"da": "faktaark", "en": "fact-sheets"}
 
 
-def write(builder: Builder, root: Path) -> list[Path]:
-    return []
+@dataclass(frozen=True)
+class FactSheet:
+    code: str
+    title: str
+    subtitle: str
+    blocks: tuple[Block, ...]
+
+
+def _groups(frame: pd.DataFrame, key: str = "municipality_code") -> dict[str, pd.DataFrame]:
+    return {str(code): part for code, part in frame.groupby(key, sort=False)} if len(frame) else {}
+
+
+def sheets(b: Builder) -> list[FactSheet]:
+    t, f = b.t, b.f
+    status = b.data["status"]
+    if status.empty:
+        return []
+    munis = b.data["municipality"].set_index("municipality_code")
+    years = _groups(b.data["member_year"])
+    paths = _groups(b.data["member_path"])
+    sectors = _groups(b.data["member_sector"])
+    actions = _groups(b.data["actions"])
+    effect = _groups(b.data["effect"])
+    summary = b.data["indicator_summary"]
+    indicators = _groups(summary[summary["entity_type"] == "municipality"], "entity_code")
+    participation = b.data["track_participation"]
+    tracks = b.data["tracks"].set_index("track_id")["title"].to_dict()
+    track_by_code = _groups(participation, "participant_code")
+    revision = b.data["plan_revision"].set_index("municipality_code")
+    action_cols = ["planned", "in_progress", "completed", "cancelled"]
+
+    out = []
+    for r in status.sort_values("municipality_code").itertuples():
+        code = str(r.municipality_code)
+        name = str(munis.loc[code, "municipality_name"]) if code in munis.index else code
+        region = b.region(munis.loc[code, "region_code"]) if code in munis.index else ""
+        blocks: list[Block] = [
+            KeyFigures((
+                KeyFigure(t("fs_latest", year=f.year(r.latest_year)),
+                          t("value_t", value=f.tonnes(r.latest_t))),
+                KeyFigure(t("fs_reduction", year=f.year(r.baseline_year)),
+                          f.pct(r.reduction_pct)),
+                KeyFigure(t("fs_gap"), t("value_t", value=f.tonnes(r.gap_t))),
+                KeyFigure(t("fs_target", year=f.year(r.target_year)),
+                          t("value_t", value=f.tonnes(r.target_t))),
+                KeyFigure(t("fs_rates"),
+                          f"{f.pct(_pct(r.r_obs))} / {f.pct(_pct(r.r_req))}"),
+                KeyFigure(t("fs_implementation") + " / " + t("fs_coverage"),
+                          f"{f.pct(r.implementation_pct)} / {f.pct(r.plan_coverage_pct)}"),
+            )),
+            Paragraph.of(t("fs_projections", year=f.year(r.target_year),
+                           lin=f.tonnes(r.proj_lin_t), exp=f.tonnes(r.proj_exp_t),
+                           cons=f.tonnes(r.proj_cons_t), target=f.tonnes(r.target_t))),
+        ]  # fmt: skip
+        # Emissions and path by year, years as columns: the trend at a glance.
+        series = years.get(code, pd.DataFrame(columns=["year", "gross_t"]))
+        path = paths.get(code, pd.DataFrame(columns=["year", "path_t"]))
+        trend = series[["year", "gross_t"]].merge(path[["year", "path_t"]], on="year", how="left")
+        if len(trend):
+            blocks.append(Table(
+                id="trend", caption=t("fs_trend"),
+                header=(t("col_year"), *(str(int(y)) for y in trend["year"])),
+                rows=((t("col_gross"), *(f.tonnes(v) for v in trend["gross_t"])),
+                      (t("col_path"), *(f.tonnes(v) for v in trend["path_t"]))),
+                align=("left", *("right" for _ in trend["year"])), small=True,
+            ))  # fmt: skip
+        sector = sectors.get(code, pd.DataFrame(columns=["sector", "baseline_t", "latest_t"]))
+        acts = actions.get(code, pd.DataFrame(columns=["sector", *action_cols, "expected_t"]))
+        eff = effect.get(code, pd.DataFrame(columns=["sector", "effect_ratio"]))
+        table = (
+            pd.DataFrame({"sector": [s for s in b.sector_names]})
+            .merge(sector[["sector", "baseline_t", "latest_t"]], on="sector", how="left")
+            .merge(acts[["sector", *action_cols, "expected_t"]], on="sector", how="left")
+            .merge(eff[["sector", "effect_ratio"]], on="sector", how="left")
+        )
+        table = table[table[["baseline_t", "latest_t", "planned"]].notna().any(axis=1)]
+        blocks.append(Table(
+            id="sectors", caption=t("fs_sectors"),
+            header=(t("col_sector"), t("col_baseline"), t("col_latest"), t("col_actions"),
+                    t("col_expected"), t("col_effect_ratio")),
+            rows=tuple(
+                (b.sector(s.sector), f.tonnes(s.baseline_t), f.tonnes(s.latest_t),
+                 f.integer(sum(getattr(s, c) for c in action_cols)
+                           if pd.notna(s.planned) else None),
+                 f.tonnes(s.expected_t), f.ratio(s.effect_ratio))
+                for s in table.itertuples()
+            ),
+            align=("left", "right", "right", "right", "right", "right"), small=True,
+        ))  # fmt: skip
+        ind = indicators.get(code)
+        if ind is not None:
+            blocks.append(Table(
+                id="indicators", caption=t("fs_indicators"),
+                header=(t("col_indicator"), t("col_value"), t("col_rank"), t("col_national")),
+                rows=tuple(
+                    (b.indicator_names.get(i.indicator, i.indicator),
+                     f"{f.number(i.value, 1)} {i.unit}",
+                     t("of", n=f.integer(i.rank), m=f.integer(i.rank_of)),
+                     f"{f.number(i.national_value, 1)} {i.unit}")
+                    for i in ind.itertuples()
+                ),
+                align=("left", "right", "right", "right"), small=True,
+            ))  # fmt: skip
+        own = track_by_code.get(code)
+        titles = [str(tracks.get(x, x)) for x in own["track_id"]] if own is not None else []
+        blocks.append(Paragraph.of(t("fs_tracks", tracks="; ".join(titles) or t("fs_none"))))
+        if code in revision.index:
+            rev = revision.loc[code, "revision_status"]
+            label = t(f"revision_{rev}") if isinstance(rev, str) else t("revision_unknown")
+            blocks.append(Paragraph.of(t("fs_revision", status=label)))
+        status_name = b.status_names.get(r.status, str(r.status))
+        out.append(FactSheet(code, name, t("fs_region_status", region=region, status=status_name),
+                             tuple(blocks)))  # fmt: skip
+    return out
+
+
+def _pct(rate: object) -> object:
+    """Rates are fractions per year in the mart; sheets show them as percentages."""
+    return None if rate is None or pd.isna(rate) else 100 * float(rate)  # type: ignore[arg-type]
+
+
+def write(b: Builder, root: Path) -> list[Path]:
+    folder = root / "kommuner"
+    all_sheets = sheets(b)
+    if not all_sheets:
+        return []
+    written: list[Path] = []
+    prefix = b.t("fs_file")
+    title = b.t("fs_title", year=b.year)
+    labels = {"data": b.t("label_data"), "page": b.t("label_page")}
+    for sheet in all_sheets:
+        text = render("factsheet.md.j2", s=sheet, title=title, labels=labels)
+        written.append(write_text(folder / f"{prefix}-{b.year}-{sheet.code}.md", text))
+    source = render("factsheets.typ.j2", sheets=all_sheets, title=title, lang=b.lang,
+                    labels=labels, status_colours=style.STATUS_COLOURS)  # fmt: skip
+    pdf = compile_pdf(source, root)
+    written.append(write_bytes(folder / f"{COMBINED[b.lang]}-{b.year}.pdf", pdf))
+    return written
