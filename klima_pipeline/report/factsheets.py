@@ -18,6 +18,7 @@ from .files import write_bytes, write_text
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
 from .render import compile_pdf, render
 
+ACTION_COLS = ["planned", "in_progress", "completed", "cancelled"]
 COMBINED = {"da": "faktaark", "en": "fact-sheets"}
 
 
@@ -39,18 +40,20 @@ def sheets(b: Builder) -> list[FactSheet]:
     if status.empty:
         return []
     munis = b.data["municipality"].set_index("municipality_code")
-    years = _groups(b.data["member_year"])
-    paths = _groups(b.data["member_path"])
-    sectors = _groups(b.data["member_sector"])
-    actions = _groups(b.data["actions"])
-    effect = _groups(b.data["effect"])
+    trends = _groups(
+        b.data["member_year"][["municipality_code", "year", "gross_t"]].merge(
+            b.data["member_path"], on=["municipality_code", "year"], how="left"
+        )
+    )
+    sector_table = _sector_table(b)
     summary = b.data["indicator_summary"]
     indicators = _groups(summary[summary["entity_type"] == "municipality"], "entity_code")
     participation = b.data["track_participation"]
     tracks = b.data["tracks"].set_index("track_id")["title"].to_dict()
     track_by_code = _groups(participation, "participant_code")
     revision = b.data["plan_revision"].set_index("municipality_code")
-    action_cols = ["planned", "in_progress", "completed", "cancelled"]
+    sector_columns = ["sector", "baseline_t", "latest_t", *ACTION_COLS, "expected_t",
+                      "effect_ratio"]  # fmt: skip
 
     out = []
     for r in status.sort_values("municipality_code").itertuples():
@@ -76,9 +79,7 @@ def sheets(b: Builder) -> list[FactSheet]:
                            cons=f.tonnes(r.proj_cons_t), target=f.tonnes(r.target_t))),
         ]  # fmt: skip
         # Emissions and path by year, years as columns: the trend at a glance.
-        series = years.get(code, pd.DataFrame(columns=["year", "gross_t"]))
-        path = paths.get(code, pd.DataFrame(columns=["year", "path_t"]))
-        trend = series[["year", "gross_t"]].merge(path[["year", "path_t"]], on="year", how="left")
+        trend = trends.get(code, pd.DataFrame(columns=["year", "gross_t", "path_t"]))
         if len(trend):
             blocks.append(Table(
                 id="trend", caption=t("fs_trend"),
@@ -87,23 +88,14 @@ def sheets(b: Builder) -> list[FactSheet]:
                       (t("col_path"), *(f.tonnes(v) for v in trend["path_t"]))),
                 align=("left", *("right" for _ in trend["year"])), small=True,
             ))  # fmt: skip
-        sector = sectors.get(code, pd.DataFrame(columns=["sector", "baseline_t", "latest_t"]))
-        acts = actions.get(code, pd.DataFrame(columns=["sector", *action_cols, "expected_t"]))
-        eff = effect.get(code, pd.DataFrame(columns=["sector", "effect_ratio"]))
-        table = (
-            pd.DataFrame({"sector": [s for s in b.sector_names]})
-            .merge(sector[["sector", "baseline_t", "latest_t"]], on="sector", how="left")
-            .merge(acts[["sector", *action_cols, "expected_t"]], on="sector", how="left")
-            .merge(eff[["sector", "effect_ratio"]], on="sector", how="left")
-        )
-        table = table[table[["baseline_t", "latest_t", "planned"]].notna().any(axis=1)]
+        table = sector_table.get(code, pd.DataFrame(columns=sector_columns))
         blocks.append(Table(
             id="sectors", caption=t("fs_sectors"),
             header=(t("col_sector"), t("col_baseline"), t("col_latest"), t("col_actions"),
                     t("col_expected"), t("col_effect_ratio")),
             rows=tuple(
                 (b.sector(s.sector), f.tonnes(s.baseline_t), f.tonnes(s.latest_t),
-                 f.integer(sum(getattr(s, c) for c in action_cols)
+                 f.integer(sum(getattr(s, c) for c in ACTION_COLS)
                            if pd.notna(s.planned) else None),
                  f.tonnes(s.expected_t), f.ratio(s.effect_ratio))
                 for s in table.itertuples()
@@ -135,6 +127,24 @@ def sheets(b: Builder) -> list[FactSheet]:
         out.append(FactSheet(code, name, t("fs_region_status", region=region, status=status_name),
                              tuple(blocks)))  # fmt: skip
     return out
+
+
+def _sector_table(b: Builder) -> dict[str, pd.DataFrame]:
+    """Per member: emissions at baseline and latest year, actions and effect by sector,
+    joined once for all members (not per sheet)."""
+    keys = ["municipality_code", "sector"]
+    actions = b.data["actions"][[*keys, *ACTION_COLS, "expected_t"]]
+    effect = b.data["effect"][[*keys, "effect_ratio"]]
+    joined = (
+        b.data["member_sector"][[*keys, "baseline_t", "latest_t"]]
+        .merge(actions, on=keys, how="outer")
+        .merge(effect, on=keys, how="left")
+    )
+    order = {code: i for i, code in enumerate(b.sector_names)}
+    joined = joined.sort_values(
+        keys, key=lambda c: c.map(order).fillna(len(order)) if c.name == "sector" else c
+    )
+    return _groups(joined)
 
 
 def _pct(rate: object) -> object:
