@@ -23,7 +23,7 @@ def publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         """The published warehouse (`KLIMA_WAREHOUSE`) that analysts query: this run's build,
         swapped in atomically once every table is built and the blocking checks passed. The
         version it replaces is kept for `klima rollback`."""
-        with working_connection(warehouse, context.run_id) as con:
+        with working_connection(warehouse, context.run.run_id) as con:
             tables = con.execute(
                 """
                 select table_name, estimated_size
@@ -32,7 +32,7 @@ def publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 order by table_name
                 """
             ).fetchall()
-        path = warehouse.publish(context.run_id)
+        path = warehouse.publish(context.run.run_id)
         context.log.info(f"Published the warehouse at {path}")
         return dg.MaterializeResult(
             metadata={

@@ -81,7 +81,7 @@ def _sql_asset(model: SqlModel, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def _build(context: dg.AssetExecutionContext) -> Iterable[dg.MaterializeResult]:
         warehouse: WarehouseResource = context.resources.warehouse
-        with working_connection(warehouse, context.run_id) as con:
+        with working_connection(warehouse, context.run.run_id) as con:
             run_sql(con, model.name)
             for schema, table in model.creates:
                 yield dg.MaterializeResult(

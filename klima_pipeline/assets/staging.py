@@ -48,7 +48,7 @@ def reference_data(
     """Reference tables (`ref.*`): municipalities and regions, sectors, label mappings, the
     indicator catalogue, the raw folder's manifest and the configured carbon budget.
     Starts the run's fresh build."""
-    with working_connection(warehouse, context.run_id, fresh=True) as con:
+    with working_connection(warehouse, context.run.run_id, fresh=True) as con:
         findings = load_reference(con, raw.folder)
         write_carbon_budget(con, CarbonBudget.from_env())
         metadata = table_metadata(con, "ref", "municipality")
@@ -84,7 +84,7 @@ def _staging_asset(source: str) -> dg.AssetsDefinition:
     def _load(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw: RawExportsResource
     ) -> dg.MaterializeResult:
-        with working_connection(warehouse, context.run_id) as con:
+        with working_connection(warehouse, context.run.run_id) as con:
             warnings = LOADERS[source](con, raw.folder)
             metadata = table_metadata(con, "staging", table)
         for finding in warnings[:50]:
