@@ -22,7 +22,7 @@ from matplotlib import rc_context
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import style
 from .files import write_bytes
@@ -102,15 +102,9 @@ def trend(
             )
         ax.set_ylabel(words["unit_kt"])
         ax.yaxis.set_major_formatter(_axis_formatter(fmt))
-        ax.xaxis.set_major_locator(_year_locator(years, path))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
         ax.legend(loc="upper right", ncols=2)
         return fig
-
-
-def _year_locator(years: np.ndarray, path: pd.DataFrame):
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True, nbins=12)
 
 
 def status_bars(
