@@ -174,3 +174,17 @@ def test_bad_input_fails_naming_file_row_and_column_and_keeps_the_published_ware
     for part in (*expected, f"row {line}"):
         assert part in message, message
     assert file_digest(good.warehouse) == published
+
+
+def test_the_report_asset_shows_its_files_and_a_preview_in_the_ui(embedded_run: Run) -> None:
+    [materialization] = [
+        event.event_specific_data.materialization
+        for event in embedded_run.result.all_events
+        if event.event_type_value == "ASSET_MATERIALIZATION"
+        and event.asset_key == dg.AssetKey(["report", "status_report"])
+    ]
+    metadata = materialization.metadata
+    for name in ("statusrapport-2024.pdf", "status-report-2024.pdf", "statusrapport-2024.md"):
+        assert Path(metadata[name].value).is_file()
+    assert metadata["status map"].value.startswith("![status map](data:image/png;base64,")
+    assert "2024" in metadata["preview"].value

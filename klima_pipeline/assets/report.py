@@ -2,6 +2,9 @@
 # No `from __future__ import annotations` here: Dagster reads the config type from the
 # signature at definition time and cannot resolve it from a string.
 
+import base64
+from pathlib import Path
+
 import dagster as dg
 
 from klima_pipeline.assets.publish import WAREHOUSE_KEY
@@ -41,13 +44,28 @@ def status_report(
         languages=config.languages,
         fact_sheets=None if config.fact_sheets == "auto" else config.fact_sheets == "yes",
     )
-    markdown = [p for p in paths if p.suffix == ".md" and p.parent.name == str(report_year)]
+    return dg.MaterializeResult(metadata=report_metadata(paths, reports.folder / str(report_year)))
+
+
+def report_metadata(paths: list[Path], folder: Path) -> dict[str, dg.MetadataValue]:
+    """The output paths, the status map as a picture and the report's opening, for the UI."""
     metadata: dict[str, dg.MetadataValue] = {
         "files": dg.MetadataValue.int(len(paths)),
-        "folder": dg.MetadataValue.path(str(reports.folder / str(report_year))),
+        "folder": dg.MetadataValue.path(str(folder)),
     }
-    for path in markdown:
+    reports = sorted(p for p in paths if p.parent == folder and p.suffix in {".md", ".pdf"})
+    for path in reports:
         metadata[path.name] = dg.MetadataValue.path(str(path))
-    if markdown:
-        metadata["preview"] = dg.MetadataValue.md(markdown[0].read_text(encoding="utf-8")[:4000])
-    return dg.MaterializeResult(metadata=metadata)
+    status_map = next(
+        (p for p in sorted(paths) if p.name.startswith("status_map") and p.suffix == ".png"), None
+    )
+    if status_map is not None:
+        # Embedded as a data URL: the UI shows Markdown images but cannot read the reports folder.
+        encoded = base64.b64encode(status_map.read_bytes()).decode("ascii")
+        metadata["status map"] = dg.MetadataValue.md(
+            f"![status map](data:image/png;base64,{encoded})"
+        )
+    markdown = next((p for p in reports if p.suffix == ".md"), None)
+    if markdown is not None:
+        metadata["preview"] = dg.MetadataValue.md(markdown.read_text(encoding="utf-8")[:4000])
+    return metadata
