@@ -66,8 +66,12 @@ def trend(
     sector_names: Mapping[str, str],
     words: Mapping[str, str],
     fmt: Formatter,
+    years: tuple[int, int],
 ) -> Figure:
-    """Cohort emissions by sector (stacked bars, kt) against the combined target path."""
+    """Cohort emissions by sector (stacked bars, kt) against the combined target path.
+
+    `years` is the x range (first inventory year, last year of the path shown): members
+    with 1990 baselines would otherwise stretch the axis over decades without bars."""
     with rc_context(style.RC):
         fig = _figure()
         ax = fig.add_subplot()
@@ -76,12 +80,12 @@ def trend(
         ).fillna(0.0)
         positive = np.zeros(len(wide))
         negative = np.zeros(len(wide))
-        years = wide.index.to_numpy()
+        bar_years = wide.index.to_numpy()
         for sector in [s for s in sector_names if s in wide.columns]:
             values = wide[sector].to_numpy() / 1000
             base = np.where(values >= 0, positive, negative)
             ax.bar(
-                years,
+                bar_years,
                 values,
                 bottom=base,
                 width=0.7,
@@ -90,20 +94,24 @@ def trend(
             )
             positive += np.clip(values, 0, None)
             negative += np.clip(values, None, 0)
-        if not path.empty:
+        first, last = years
+        shown = path[(path["year"] >= first) & (path["year"] <= last)]
+        if not shown.empty:
             ax.plot(
-                path["year"],
-                path["path_t"] / 1000,
+                shown["year"],
+                shown["path_t"] / 1000,
                 color=style.PATH_COLOUR,
                 linewidth=1.6,
                 label=words["path"],
                 marker="o",
                 markersize=2.5,
             )
+        ax.set_xlim(first - 0.6, last + 0.6)
         ax.set_ylabel(words["unit_kt"])
         ax.yaxis.set_major_formatter(_axis_formatter(fmt))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
-        ax.legend(loc="upper right", ncols=2)
+        # Above the plot, like the other charts: never on the bars or the path.
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4)
         return fig
 
 
@@ -239,19 +247,21 @@ def _shapes() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     return tuple(shapes)
 
 
-def status_map(
-    status_by_code: Mapping[str, str],
-    status_names: Mapping[str, str],
-    counts: Mapping[str, int],
+def municipality_map(
+    colour_by_code: Mapping[str, str],
+    default_colour: str,
+    legend: Sequence[tuple[str, str]],
     credit: str,
 ) -> Figure:
-    """The 98 municipalities coloured by status; non-members light grey."""
+    """The 98 municipalities, each in its colour (`default_colour` when not given), with a
+    legend of (colour, label) beside the map. Every map of the report is drawn here, so
+    they share projection, Bornholm box, legend place and credit."""
     with rc_context(style.RC | {"axes.grid": False}):
         fig = _figure(width=6.4, height=5.0)
         ax = fig.add_subplot()
         patches, colours = [], []
         for code, rings in _shapes():
-            colour = style.STATUS_COLOURS[status_by_code.get(code, "not_member")]
+            colour = colour_by_code.get(code, default_colour)
             for ring in rings:
                 patches.append(Polygon(ring, closed=True))
                 colours.append(colour)
@@ -267,19 +277,30 @@ def status_map(
         ax.set_aspect(1 / math.cos(math.radians(56)))
         ax.set_axis_off()
         handles = [
-            Patch(
-                facecolor=style.STATUS_COLOURS[s],
-                edgecolor="#AAAAAA",
-                linewidth=0.5,
-                label=f"{status_names[s]} ({counts.get(s, 0)})",
-            )
-            for s in (*style.STATUS_ORDER, "not_member")
+            Patch(facecolor=colour, edgecolor="#AAAAAA", linewidth=0.5, label=label)
+            for colour, label in legend
         ]
-        # Legend right of the map, credit under it: both inside the layout, never on land.
-        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.45))
+        # A figure legend "outside" gets its own room in the constrained layout, so long
+        # labels are never cut at the figure's edge; the credit sits under the map.
+        fig.legend(handles=handles, loc="outside right center")
         ax.text(0.0, -0.01, credit, transform=ax.transAxes, fontsize=6.5, color="#555555",
                 ha="left", va="top")  # fmt: skip
         return fig
+
+
+def status_map(
+    status_by_code: Mapping[str, str],
+    status_names: Mapping[str, str],
+    counts: Mapping[str, int],
+    credit: str,
+) -> Figure:
+    """The 98 municipalities coloured by status; non-members light grey."""
+    colours = {code: style.STATUS_COLOURS[s] for code, s in status_by_code.items()}
+    legend = [
+        (style.STATUS_COLOURS[s], f"{status_names[s]} ({counts.get(s, 0)})")
+        for s in (*style.STATUS_ORDER, "not_member")
+    ]
+    return municipality_map(colours, style.STATUS_COLOURS["not_member"], legend, credit)
 
 
 def map_codes() -> frozenset[str]:
