@@ -398,34 +398,19 @@ def _build(con: duckdb.DuckDBPyConnection, opts: FixtureOptions) -> None:
     con.execute(
         "create table mart.development_tracks(track_id varchar, title varchar, theme "
         "varchar, status varchar, start_date date, end_date date, budget_dkk double, "
-        "participants integer); create table mart.track_participation(track_id varchar, "
-        "participant_type varchar, participant_code varchar)"
+        "participants integer, participating_municipalities integer, "
+        "participating_regions integer); create table mart.track_participation(track_id "
+        "varchar, participant_type varchar, participant_code varchar)"
     )
     if opts.tracks:
         title = opts.injection_title or "Grøn varme i landdistrikter"
         tracks = [
-            ("T1", title, "energy", "running", "2023-01-01", "2025-12-31", 2_500_000.0, 3),
-            (
-                "T2",
-                "Fælles mobilitetsplan",
-                "transport",
-                "finished",
-                "2021-02-01",
-                "2023-06-30",
-                900_000.0,
-                2,
-            ),
-            (
-                "T3",
-                "Klimatilpasning og skov",
-                "cross_cutting",
-                "planned",
-                "2025-01-01",
-                None,
-                None,
-                1,
-            ),
-        ]
+            ("T1", title, "energy", "running", "2023-01-01", "2025-12-31", 2_500_000.0, 3, 2, 1),
+            ("T2", "Fælles mobilitetsplan", "transport", "finished", "2021-02-01",
+             "2023-06-30", 900_000.0, 2, 2, 0),
+            ("T3", "Klimatilpasning og skov", "cross_cutting", "planned", "2025-01-01", None,
+             None, 1, 1, 0),
+        ]  # fmt: skip
         con.execute(f"insert into mart.development_tracks values {_values(tracks)}")
         parts_rows = [
             ("T1", "municipality", "101"),
@@ -436,6 +421,44 @@ def _build(con: duckdb.DuckDBPyConnection, opts: FixtureOptions) -> None:
             ("T3", "municipality", "461"),
         ]
         con.execute(f"insert into mart.track_participation values {_values(parts_rows)}")
+    # As the metrics layer has them: names, and the coverage rule of mart.track_coverage
+    # (running or finished, started by the end of the report year; own participation).
+    con.execute(
+        f"""
+        create or replace table mart.track_participation as
+        select p.*, coalesce(m.municipality_name, r.region_name) as participant_name
+        from mart.track_participation p
+        left join mart.municipality m
+             on p.participant_type = 'municipality' and m.municipality_code = p.participant_code
+        left join mart.region r
+             on p.participant_type = 'region' and r.region_code = p.participant_code;
+
+        create table mart.track_coverage as
+        with active as (
+            select distinct p.participant_type, p.participant_code
+            from mart.track_participation p join mart.development_tracks t using (track_id)
+            where t.status in ('running', 'finished') and year(t.start_date) <= {REPORT_YEAR}
+        ),
+        member as (
+            select m.municipality_code, m.region_code,
+                   exists (select 1 from active a where a.participant_type = 'municipality'
+                           and a.participant_code = m.municipality_code) as in_track
+            from mart.municipality m where m.is_member
+        )
+        select {REPORT_YEAR} as report_year, 'national' as scope, null::varchar as scope_code,
+               count(*) as members, count(*) filter (where in_track) as members_in_track,
+               100.0 * count(*) filter (where in_track) / count(*) as share_pct,
+               null::boolean as region_participates
+        from member
+        union all
+        select {REPORT_YEAR}, 'region', region_code, count(*),
+               count(*) filter (where in_track),
+               100.0 * count(*) filter (where in_track) / count(*),
+               exists (select 1 from active a where a.participant_type = 'region'
+                       and a.participant_code = member.region_code)
+        from member group by region_code;
+        """
+    )
     findings = [
         ("klimaregnskab/2023.csv", 17, "Værdi", "empty_value", "warning", "Tom værdi"),
         ("klimaregnskab/2023.csv", 40, "Værdi", "empty_value", "warning", "Tom værdi"),

@@ -179,7 +179,7 @@ def test_missing_optional_inputs_are_said(tmp_path):
     assert t("budget_none") in section(md, "budget")
     assert t("regions_no_indicators") in section(md, "regions")
     assert t("not_available") in section(md, "data_quality")
-    assert '<a id="tracks">' not in md
+    assert t("tracks_none") in section(md, "tracks")
     assert "Sample data" not in md
 
 

@@ -33,6 +33,8 @@ from .model import (
 
 BASE_YEAR = 2018  # the first year of Energistyrelsen's current series (metrics.md)
 MUNICIPALITIES_IN_DENMARK = 98
+REVISION_ORDER = ("not_started", "in_progress", "submitted", "recertified")
+TRACK_STATUS_ORDER = ("running", "planned", "finished")
 
 
 @dataclass
@@ -76,6 +78,9 @@ class Builder:
         self.status_names = {s: self.t(f"status_{s}") for s in (*style.STATUS_ORDER, "not_member")}
         munis = self.data["municipality"]
         self.names = dict(zip(munis["municipality_code"], munis["municipality_name"], strict=True))
+        self.municipality_region = dict(
+            zip(munis["municipality_code"], munis["region_code"], strict=True)
+        )
         self.members = munis[munis["is_member"].astype(bool)]
         catalogue = self.data["indicator_catalogue"]
         self.indicator_names = dict(zip(catalogue["indicator"], catalogue[name_col], strict=True))
@@ -87,6 +92,9 @@ class Builder:
 
     def region(self, code: object) -> str:
         return self.region_names.get(str(code), str(code))
+
+    def region_of(self, municipality_code: object) -> str:
+        return self.municipality_region.get(str(municipality_code), "")
 
     def short_region(self, code: object) -> str:
         # "Region Midtjylland" -> "Midtjylland" keeps the member table narrow; English
@@ -104,6 +112,7 @@ class Builder:
         frame: pd.DataFrame,
         *,
         small: bool = False,
+        note: str = "",
     ) -> Table:
         """`align` is one letter per column, l or r."""
         return Table(
@@ -113,6 +122,7 @@ class Builder:
             rows=tuple(tuple(r) for r in rows),
             align=tuple("right" if a == "r" else "left" for a in align),
             data=self.assets.data(name, frame),
+            note=note,
             small=small,
         )
 
@@ -158,12 +168,12 @@ class Builder:
             self.indicators(),
             self.regions(),
             self.budget(),
+            self.revision(),
+            self.tracks(),
+            self.member_table(),
+            self.methodology(),
+            self.data_quality(),
         ]
-        if not self.data["plan_revision"].empty:
-            sections.append(self.revision())
-        if not self.data["tracks"].empty:
-            sections.append(self.tracks())
-        sections += [self.member_table(), self.methodology(), self.data_quality()]
         return Report(
             lang=self.lang,
             title=self.t("title", year=self.year),
@@ -302,21 +312,25 @@ class Builder:
         if sector_year.empty:
             return self.unavailable(s)
         path, n = self.combined_path()
-        last_target = int(self.data["status"]["target_year"].max()) if n else self.year
-        shown_path = path[path["year"] <= max(last_target, self.year)]
+        # From the first inventory year to the last target year: the path before the
+        # inventories (1990 baselines) shows nothing to compare with.
+        first = int(sector_year["year"].min())
+        last = max(int(self.data["status"]["target_year"].max()) if n else self.year, self.year)
         names = {k: v for k, v in self.sector_names.items() if k != "cross_cutting"}
         fig = charts.trend(
             sector_year,
-            shown_path,
+            path,
             names,
             {"path": self.t("path"), "unit_kt": self.t("unit_kt")},
             self.f,
+            (first, last),
         )
         chart_data = sector_year.pivot_table(
             index="year", columns="sector", values="emissions_t"
         ).reset_index()
-        chart_data = chart_data.merge(path, on="year", how="outer").sort_values("year")
-        s.add(Paragraph.of(self.t("trend_text", n=n)))
+        shown_path = path[(path["year"] >= first) & (path["year"] <= last)]
+        chart_data = chart_data.merge(shown_path, on="year", how="outer").sort_values("year")
+        s.add(Paragraph.of(self.t("trend_text", n=n, first=first, last=last)))
         s.add(
             self.figure(
                 "trend",
@@ -633,13 +647,21 @@ class Builder:
         best = ranked.groupby("indicator").head(1).set_index("indicator")
         worst = ranked.groupby("indicator").tail(1).set_index("indicator")
         rows, records = [], []
+        not_computed = False
         for indicator in [i for i in catalogue.index if i in best.index]:
             b, w = best.loc[indicator], worst.loc[indicator]
             unit = b["unit"]
+            # The metrics layer computes national values only from summed counts
+            # (methodology.md); for the others the cell says so instead of a dash.
+            if pd.isna(b["national_value"]):
+                national_text = self.t("not_computed")
+                not_computed = True
+            else:
+                national_text = f"{self.f.number(b['national_value'], 1)} {unit}"
             rows.append(
                 (
                     self.indicator_names.get(indicator, indicator),
-                    f"{self.f.number(b['national_value'], 1)} {unit}",
+                    national_text,
                     f"{self.names.get(b['entity_code'], b['entity_code'])} "
                     f"({self.f.number(b['value'], 1)})",
                     f"{self.names.get(w['entity_code'], w['entity_code'])} "
@@ -667,6 +689,7 @@ class Builder:
                 "lrll",
                 pd.DataFrame(records),
                 small=True,
+                note=self.t("indicators_national_note") if not_computed else "",
             )
         )
         return s
@@ -695,7 +718,7 @@ class Builder:
             header = [
                 self.t("col_region"),
                 self.t("col_gross"),
-                "Population" if self.lang == "en" else "Indbyggere",
+                self.t("col_population"),
                 self.t("col_per_capita"),
             ]
             s.add(
@@ -772,95 +795,306 @@ class Builder:
         )
         return s
 
+    # -- the third block: plan revision -------------------------------------------------
+
     def revision(self) -> Section:
         s = self.section("revision", "sec_revision")
-        revision = self.data["plan_revision"].copy()
-        revision["name"] = revision["municipality_code"].map(self.names)
-        overdue = revision[revision["is_overdue"].fillna(False).astype(bool)]
-        s.add(Paragraph.of(self.t("revision_text", overdue=self.f.integer(len(overdue)))))
-        counts = revision["revision_status"].fillna("unknown").value_counts()
-        order = ["not_started", "in_progress", "submitted", "recertified", "unknown"]
-        rows = [
-            (self.t(f"revision_{k}"), self.f.integer(counts[k])) for k in order if k in counts.index
-        ]
-        frame = counts.rename_axis("revision_status").reset_index(name="members")
+        t, f = self.t, self.f
+        revision = self.data["plan_revision"]
+        if revision.empty:
+            return s.add(Paragraph.of(t("revision_none")))
+        frame = revision.copy()
+        frame.insert(1, "municipality_name", frame["municipality_code"].map(self.names))
+        frame.insert(2, "region_code", frame["municipality_code"].map(self.region_of))
+        frame["recertified_on"] = pd.to_datetime(frame["recertified_on"])
+        frame = frame.sort_values(["municipality_name", "municipality_code"])
+        overdue = frame[frame["is_overdue"].fillna(False).astype(bool)]
+        this_year = frame[frame["recertified_on"].dt.year == self.year]
+        s.add(
+            Paragraph.of(
+                t(
+                    "revision_text",
+                    members=f.integer(len(frame)),
+                    recertified=f.integer(len(this_year)),
+                    overdue=f.integer(len(overdue)),
+                    year=self.year,
+                )
+            )
+        )
+        statuses = frame["revision_status"].fillna("unknown")
+        counts = statuses.value_counts()
+        order = [k for k in (*REVISION_ORDER, "unknown") if k in counts.index]
+        count_frame = pd.DataFrame(
+            {"revision_status": order, "members": [int(counts[k]) for k in order]}
+        )
         s.add(
             self.table(
                 "plan_revision_status",
-                self.t("table_revision"),
-                [self.t("col_revision_status"), self.t("col_members")],
-                rows,
-                "lr",
-                frame,
+                t("table_revision"),
+                [t("col_revision_status"), t("col_members"), t("col_share")],
+                [
+                    (t(f"revision_{k}"), f.integer(n), f.pct(100 * n / len(frame)))
+                    for k, n in zip(order, count_frame["members"], strict=True)
+                ],
+                "lrr",
+                count_frame,
             )
         )
-        listed = revision[revision["recertified_on"].notna() | revision["is_overdue"].fillna(False)]
-        listed = listed.sort_values("name")
-        rows = [
-            (
-                str(r.name),
-                self.t(f"revision_{r.revision_status}")
-                if isinstance(r.revision_status, str)
-                else self.t("revision_unknown"),
-                self.f.date(r.recertified_on),
-                self.f.year(r.next_revision_year),
-            )
-            for r in listed.itertuples()
-        ]
-        if rows:
-            header = [
-                self.t(k)
-                for k in (
-                    "col_municipality",
-                    "col_revision_status",
-                    "col_recertified",
-                    "col_next_revision",
+        columns = ["municipality_code", "municipality_name", "region_code", "revision_status",
+                   "recertified_on", "next_revision_year"]  # fmt: skip
+        if this_year.empty:
+            s.add(Paragraph.of(t("revision_no_recertified", year=self.year)))
+        else:
+            rows = [
+                (
+                    str(r.municipality_name),
+                    self.short_region(r.region_code),
+                    f.date(r.recertified_on),
+                    f.year(r.next_revision_year),
                 )
+                for r in this_year.sort_values(["recertified_on", "municipality_name"]).itertuples()
             ]
+            header = [t(k) for k in ("col_municipality", "col_region", "col_recertified",
+                                     "col_next_revision")]  # fmt: skip
             s.add(
-                self.table("plan_revision", self.t("table_overdue"), header, rows, "llrr", revision)
+                self.table(
+                    "plan_revision_recertified",
+                    t("table_recertified", year=self.year),
+                    header,
+                    rows,
+                    "llrr",
+                    this_year[columns],
+                )
+            )
+        if overdue.empty:
+            s.add(Paragraph.of(t("revision_no_overdue")))
+        else:
+            rows = [
+                (
+                    str(r.municipality_name),
+                    self.short_region(r.region_code),
+                    self.revision_label(r.revision_status),
+                    f.year(r.next_revision_year),
+                )
+                for r in overdue.itertuples()
+            ]
+            header = [t(k) for k in ("col_municipality", "col_region", "col_revision_status",
+                                     "col_revision_due")]  # fmt: skip
+            s.add(
+                self.table(
+                    "plan_revision_overdue",
+                    t("table_overdue", year=self.year),
+                    header,
+                    rows,
+                    "lllr",
+                    overdue[columns],
+                    note=t("revision_overdue_rule", year=self.year),
+                )
             )
         return s
 
+    def revision_label(self, status: object) -> str:
+        return (
+            self.t(f"revision_{status}") if isinstance(status, str) else self.t("revision_unknown")
+        )
+
+    # -- the first block: development tracks --------------------------------------------
+
     def tracks(self) -> Section:
         s = self.section("tracks", "sec_tracks")
+        t, f = self.t, self.f
         tracks = self.data["tracks"]
-        part = self.data["track_participation"]
-        active = set(tracks.loc[tracks["status"].isin(["running", "finished"]), "track_id"])
-        codes = set(self.members["municipality_code"])
-        taking_part = part[
-            (part["participant_type"] == "municipality")
-            & part["track_id"].isin(active)
-            & part["participant_code"].isin(codes)
+        if tracks.empty:
+            return s.add(Paragraph.of(t("tracks_none")))
+        by_status = tracks["status"].value_counts()
+        coverage = self.data["track_coverage"]
+        national = coverage[coverage["scope"] == "national"]
+        s.add(
+            Paragraph.of(
+                t(
+                    "tracks_text",
+                    n=f.integer(len(tracks)),
+                    **{k: f.integer(by_status.get(k, 0)) for k in TRACK_STATUS_ORDER},
+                )
+            )
+        )
+        if not national.empty:
+            row = national.iloc[0]
+            s.add(
+                Paragraph.of(
+                    t(
+                        "tracks_coverage",
+                        n=f.integer(row["members_in_track"]),
+                        m=f.integer(row["members"]),
+                        share=f.pct(row["share_pct"]),
+                        year=self.year,
+                    )
+                )
+            )
+            s.add(Paragraph.of(t("tracks_rule", year=self.year), note=True))
+        s.add(self.tracks_by_theme(tracks))
+        s.add(*self.participation_map())
+        if not coverage[coverage["scope"] == "region"].empty:
+            s.add(self.track_coverage_table(coverage))
+        # Running first, then planned, then finished; oldest first within each.
+        order = {k: i for i, k in enumerate(TRACK_STATUS_ORDER)}
+        listed = tracks.sort_values(
+            ["status", "start_date", "track_id"],
+            key=lambda c: c.map(order) if c.name == "status" else c,
+        )
+        s.add(self.track_table(listed))
+        s.add(*self.track_participants(listed))
+        return s
+
+    def tracks_by_theme(self, tracks: pd.DataFrame) -> Table:
+        t, f = self.t, self.f
+        counts = tracks.pivot_table(
+            index="theme", columns="status", values="track_id", aggfunc="count", fill_value=0
+        ).reindex(columns=list(TRACK_STATUS_ORDER), fill_value=0)
+        order = {code: i for i, code in enumerate(self.sector_names)}
+        counts = counts.sort_index(key=lambda c: c.map(order).fillna(len(order)))
+        counts["total"] = counts.sum(axis=1)
+        frame = counts.reset_index()
+        rows = [
+            (self.sector(r.theme), *(f.integer(getattr(r, k)) for k in (*TRACK_STATUS_ORDER,
+                                                                        "total")))
+            for r in frame.itertuples()
+        ]  # fmt: skip
+        totals = frame[[*TRACK_STATUS_ORDER, "total"]].sum()
+        rows.append((t("col_total"), *(f.integer(totals[k]) for k in totals.index)))
+        header = [t("col_theme"), *(t(f"track_{k}") for k in TRACK_STATUS_ORDER), t("col_total")]
+        return self.table(
+            "tracks_by_theme", t("table_tracks_by_theme"), header, rows, "lrrrr", frame
+        )
+
+    def participation_map(self) -> list[Block]:
+        t = self.t
+        counts = self.data["track_count"]
+        if counts.empty:
+            return []
+        frame = counts.copy()
+        frame["is_member"] = frame["is_member"].astype(bool)
+        frame["tracks"] = frame["tracks"].astype(int)
+        top = len(style.PARTICIPATION_COLOURS) - 1
+        # Members with no track are a colour of their own; a non-member only when it takes
+        # part, otherwise it is grey as on the status map.
+        shown = frame[frame["is_member"] | (frame["tracks"] > 0)]
+        classes = shown["tracks"].clip(upper=top)
+        colours = dict(
+            zip(shown["municipality_code"], classes.map(style.PARTICIPATION_COLOURS.__getitem__),
+                strict=True)
+        )  # fmt: skip
+        on_map = charts.map_codes()
+        placed = classes[shown["municipality_code"].isin(on_map)].value_counts()
+        labels = [t("participation_0"), t("participation_1")]
+        labels += [t("participation_n", n=k) for k in range(2, top)]
+        labels.append(t("participation_max", n=top))
+        legend = [
+            (style.PARTICIPATION_COLOURS[k], f"{label} ({int(placed.get(k, 0))})")
+            for k, label in enumerate(labels)
         ]
-        share = 100 * taking_part["participant_code"].nunique() / len(codes) if codes else None
-        s.add(Paragraph.of(self.t("tracks_text", share=self.f.pct(share))))
+        grey = ~frame["is_member"] & (frame["tracks"] == 0)
+        grey_placed = int(frame.loc[grey, "municipality_code"].isin(on_map).sum())
+        missing = MUNICIPALITIES_IN_DENMARK - int(frame["municipality_code"].isin(on_map).sum())
+        legend.append(
+            (style.STATUS_COLOURS["not_member"],
+             f"{t('participation_not_member')} ({grey_placed + max(missing, 0)})")
+        )  # fmt: skip
+        fig = charts.municipality_map(
+            colours, style.STATUS_COLOURS["not_member"], legend, t("credit_map")
+        )
+        frame.insert(1, "municipality_name", frame["municipality_code"].map(self.names))
+        blocks: list[Block] = [
+            self.figure(
+                "track_participation_map",
+                fig,
+                t("participation_caption", year=self.year),
+                t("participation_alt"),
+                frame,
+                t("credit_map"),
+                width_pct=85,
+            )
+        ]
+        unplaced = int((~shown["municipality_code"].isin(on_map)).sum())
+        if unplaced:
+            blocks.append(Paragraph.of(t("map_unplaced", n=unplaced), note=True))
+        return blocks
+
+    def track_coverage_table(self, coverage: pd.DataFrame) -> Table:
+        t, f = self.t, self.f
+        regions = coverage[coverage["scope"] == "region"]
+        national = coverage[coverage["scope"] == "national"]
         rows = [
             (
-                r.title,
+                self.region(r.scope_code),
+                f.integer(r.members),
+                f.integer(r.members_in_track),
+                f.pct(r.share_pct),
+                t("yes") if pd.notna(r.region_participates) and r.region_participates else t("no"),
+            )
+            for r in regions.itertuples()
+        ]
+        for r in national.itertuples():
+            rows.append((t("col_all_members"), f.integer(r.members),
+                         f.integer(r.members_in_track), f.pct(r.share_pct), ""))  # fmt: skip
+        header = [t(k) for k in ("col_region", "col_members", "col_in_track", "col_share",
+                                 "col_region_takes_part")]  # fmt: skip
+        return self.table(
+            "track_coverage",
+            t("table_track_coverage", year=self.year),
+            header,
+            rows,
+            "lrrrl",
+            coverage,
+        )
+
+    def track_table(self, tracks: pd.DataFrame) -> Table:
+        t, f = self.t, self.f
+        part = self.data["track_participation"]
+        regions = part[part["participant_type"] == "region"]
+        region_names = regions.assign(name=regions["participant_code"].map(self.short_region))
+        region_names = region_names.groupby("track_id")["name"].agg(", ".join).to_dict()
+        rows = [
+            (
+                str(r.title),
                 self.sector(r.theme),
-                self.t(f"track_{r.status}"),
-                f"{self.f.date(r.start_date)} – {self.f.date(r.end_date)}",
-                self.f.integer(r.participants),
+                t(f"track_{r.status}"),
+                self.period(r.start_date, r.end_date),
+                f.number(r.budget_dkk / 1e6, 1) if pd.notna(r.budget_dkk) else f.missing,
+                f.integer(r.participating_municipalities),
+                region_names.get(r.track_id, ""),
             )
             for r in tracks.itertuples()
         ]
-        header = [
-            self.t(k)
-            for k in ("col_title", "col_theme", "col_status", "col_period", "col_participants")
-        ]
-        s.add(
-            self.table(
-                "development_tracks",
-                self.t("table_tracks"),
-                header,
-                rows,
-                "lllll",
-                tracks,
-                small=True,
-            )
+        header = [t(k) for k in ("col_title", "col_theme", "col_status", "col_period",
+                                 "col_budget_m", "col_municipalities", "col_regions")]  # fmt: skip
+        return self.table(
+            "development_tracks", t("table_tracks"), header, rows, "llllrrl", tracks, small=True
         )
-        return s
+
+    def period(self, start: object, end: object) -> str:
+        """Years only: the table stays narrow, the CSV behind it has the dates."""
+        first, last = self.f.year(_year(start)), self.f.year(_year(end))
+        if last == self.f.missing:
+            return self.t("period_open", start=first)
+        return first if first == last else f"{first}–{last}"
+
+    def track_participants(self, tracks: pd.DataFrame) -> list[Block]:
+        """Who takes part: the municipalities of each track by name."""
+        part = self.data["track_participation"]
+        munis = part[part["participant_type"] == "municipality"]
+        if munis.empty:
+            return []
+        names = munis.assign(
+            name=munis["participant_code"].map(self.names).fillna(munis["participant_code"])
+        )
+        by_track = names.sort_values("name").groupby("track_id")["name"].agg(list).to_dict()
+        items = [
+            self.t("tracks_who_item", title=r.title, names=", ".join(by_track[r.track_id]))
+            for r in tracks.itertuples()
+            if r.track_id in by_track
+        ]
+        return [Paragraph.of(self.t("tracks_who")), ItemList.of(items)]
 
     def member_table(self) -> Section:
         s = self.section("members", "sec_members")
@@ -947,3 +1181,7 @@ class Builder:
             )
         )
         return s
+
+
+def _year(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).year

@@ -274,15 +274,40 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
             "end_date",
             "budget_dkk",
             "participants",
+            "participating_municipalities",
+            "participating_regions",
         ),
         """select track_id, title, theme, status, start_date, end_date, budget_dkk,
-                  participants
+                  participants, participating_municipalities, participating_regions
            from mart.development_tracks order by track_id""",
     ),
     "track_participation": (
-        ("track_id", "participant_type", "participant_code"),
-        """select track_id, participant_type, participant_code
-           from mart.track_participation order by 1, 2, 3""",
+        ("track_id", "participant_type", "participant_code", "participant_name"),
+        """select track_id, participant_type, participant_code, participant_name
+           from mart.track_participation order by 1, 2, participant_name, 3""",
+    ),
+    "track_coverage": (
+        ("scope", "scope_code", "members", "members_in_track", "share_pct", "region_participates"),
+        """select scope, scope_code, members, members_in_track, share_pct,
+                  region_participates
+           from mart.track_coverage where report_year = $year
+           order by scope, scope_code nulls first""",
+    ),
+    # Per municipality, the tracks it takes part in by the rule of mart.track_coverage
+    # (running or finished, started by the end of the report year), for the map.
+    "track_count": (
+        ("municipality_code", "is_member", "tracks"),
+        """select m.municipality_code, m.is_member,
+                  count(distinct t.track_id) filter (
+                      where t.status in ('running', 'finished')
+                      and (t.start_date is null or year(t.start_date) <= $year)
+                  ) as tracks
+           from mart.municipality m
+           left join mart.track_participation p
+                on p.participant_type = 'municipality'
+                and p.participant_code = m.municipality_code
+           left join mart.development_tracks t on t.track_id = p.track_id
+           group by all order by 1""",
     ),
     "data_quality": (
         ("source_file", "rule", "severity", "findings"),

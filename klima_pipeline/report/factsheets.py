@@ -49,7 +49,8 @@ def sheets(b: Builder) -> list[FactSheet]:
     summary = b.data["indicator_summary"]
     indicators = _groups(summary[summary["entity_type"] == "municipality"], "entity_code")
     participation = b.data["track_participation"]
-    tracks = b.data["tracks"].set_index("track_id")["title"].to_dict()
+    participation = participation[participation["participant_type"] == "municipality"]
+    tracks = b.data["tracks"].set_index("track_id")
     track_by_code = _groups(participation, "participant_code")
     revision = b.data["plan_revision"].set_index("municipality_code")
     sector_columns = ["sector", "baseline_t", "latest_t", *ACTION_COLS, "expected_t",
@@ -117,12 +118,14 @@ def sheets(b: Builder) -> list[FactSheet]:
                 align=("left", "right", "right", "right"), small=True,
             ))  # fmt: skip
         own = track_by_code.get(code)
-        titles = [str(tracks.get(x, x)) for x in own["track_id"]] if own is not None else []
-        blocks.append(Paragraph.of(t("fs_tracks", tracks="; ".join(titles) or t("fs_none"))))
+        items = [
+            t("fs_track_item", title=tracks.loc[x, "title"],
+              status=t(f"track_{tracks.loc[x, 'status']}"))
+            for x in (own["track_id"] if own is not None else []) if x in tracks.index
+        ]  # fmt: skip
+        blocks.append(Paragraph.of(t("fs_tracks", tracks="; ".join(items) or t("fs_none"))))
         if code in revision.index:
-            rev = revision.loc[code, "revision_status"]
-            label = t(f"revision_{rev}") if isinstance(rev, str) else t("revision_unknown")
-            blocks.append(Paragraph.of(t("fs_revision", status=label)))
+            blocks.append(Paragraph.of(t("fs_revision", status=_revision(b, revision.loc[code]))))
         status_name = b.status_names.get(r.status, str(r.status))
         out.append(FactSheet(code, name, t("fs_region_status", region=region, status=status_name),
                              tuple(blocks)))  # fmt: skip
@@ -145,6 +148,18 @@ def _sector_table(b: Builder) -> dict[str, pd.DataFrame]:
         keys, key=lambda c: c.map(order).fillna(len(order)) if c.name == "sector" else c
     )
     return _groups(joined)
+
+
+def _revision(b: Builder, row: pd.Series) -> str:
+    """Status, recertification date, next revision year and whether it is overdue."""
+    parts = [b.revision_label(row["revision_status"])]
+    if pd.notna(row["recertified_on"]):
+        parts.append(b.t("fs_recertified", date=b.f.date(row["recertified_on"])))
+    if pd.notna(row["next_revision_year"]):
+        parts.append(b.t("fs_next_revision", year=b.f.year(row["next_revision_year"])))
+    if pd.notna(row["is_overdue"]) and bool(row["is_overdue"]):
+        parts.append(b.t("fs_overdue"))
+    return "; ".join(parts)
 
 
 def _pct(rate: object) -> object:

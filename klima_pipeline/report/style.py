@@ -48,6 +48,10 @@ SECTOR_COLOURS = {
     "cross_cutting": OKABE_ITO["grey"],
 }
 
+# Development tracks a municipality takes part in: 0, 1, 2, 3, 4 or more. A light tan for
+# none, then a single-hue blue ramp (ColorBrewer Blues), which reads by lightness alone.
+PARTICIPATION_COLOURS = ("#F3E6C4", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
+
 PATH_COLOUR = OKABE_ITO["black"]
 ACCENT = OKABE_ITO["blue"]
 MUTED = OKABE_ITO["grey"]
