@@ -45,6 +45,9 @@ class FixtureOptions:
     sample: bool = True
     injection_name: str | None = None  # replaces the name of member 147
     injection_title: str | None = None  # replaces the title of the first track
+    # mart.revisions rows (municipality, year, sector, source label, old t, new t);
+    # None: no such table (a warehouse from before it existed).
+    revisions: tuple[tuple[str, int, str, str, float, float], ...] | None = None
 
 
 def build_fixture(path: Path, options: FixtureOptions | None = None) -> Path:
@@ -459,6 +462,8 @@ def _build(con: duckdb.DuckDBPyConnection, opts: FixtureOptions) -> None:
         from member group by region_code;
         """
     )
+    if opts.revisions is not None:
+        _revisions(con, opts.revisions)
     findings = [
         ("klimaregnskab/2023.csv", 17, "Værdi", "empty_value", "warning", "Tom værdi"),
         ("klimaregnskab/2023.csv", 40, "Værdi", "empty_value", "warning", "Tom værdi"),
@@ -469,3 +474,23 @@ def _build(con: duckdb.DuckDBPyConnection, opts: FixtureOptions) -> None:
         "column_name varchar, rule varchar, severity varchar, message varchar); "
         f"insert into mart.data_quality values {_values(findings)}"
     )
+
+
+def _revisions(con: duckdb.DuckDBPyConnection, rows: tuple[tuple, ...]) -> None:
+    """mart.revisions as the history layer writes it: each row one value that the newer
+    inventory file (2024.csv) changed against the older one (2023.csv)."""
+    con.execute(
+        "create table mart.revisions(municipality_code varchar, year integer, sector varchar, "
+        "source_sector varchar, old_t double, new_t double, change_t double, "
+        "change_pct double, old_source_file varchar, old_sha256 varchar, "
+        "old_loaded_at timestamp, new_source_file varchar, new_sha256 varchar, "
+        "new_loaded_at timestamp)"
+    )
+    for code, year, sector, label, old, new in rows:
+        con.execute(
+            "insert into mart.revisions values (?, ?, ?, ?, ?, ?, ? - ?, "
+            "100 * (? - ?) / abs(?), 'klimaregnskab/2023.csv', 'a', "
+            "timestamp '2024-01-10 08:00', 'klimaregnskab/2024.csv', 'b', "
+            "timestamp '2025-01-10 08:00')",
+            [code, year, sector, label, old, new, new, old, new, old, old],
+        )

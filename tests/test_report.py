@@ -180,6 +180,8 @@ def test_missing_optional_inputs_are_said(tmp_path):
     assert t("regions_no_indicators") in section(md, "regions")
     assert t("not_available") in section(md, "data_quality")
     assert t("tracks_none") in section(md, "tracks")
+    # A warehouse without mart.revisions: the appendix does not mention revisions.
+    assert t("revisions_none") not in md
     assert "Sample data" not in md
 
 
@@ -249,3 +251,54 @@ def test_commentary_is_placed_in_its_section(built, tmp_path):
     assert "> - second \\#point" in summary
     text = pdf_text(tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.pdf")
     assert "second #point" in text
+
+
+# Inventory values a newer data version changed: 101's energy 2021 by 20,000 t (about
+# 1.7 % of its gross emissions), 461's road transport 2020 by 500 t (well under 1 %), and
+# 101's source total, which is the sum of its sectors.
+REVISED = (
+    ("101", 2021, "energy", "El", 480_000.0, 500_000.0),
+    ("101", 2021, "total", "Samlet", 1_160_000.0, 1_180_000.0),
+    ("461", 2020, "transport", "Vejtransport", 280_000.0, 279_500.0),
+)
+
+
+def test_significant_inventory_revisions_are_listed(tmp_path):
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions(revisions=REVISED))
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",), fact_sheets=False)
+    md = md_unescape((tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.md").read_text())
+    appendix = section(md, "data_quality")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        gross = {
+            (code, year): value
+            for code, year, value in con.execute(
+                "select municipality_code, year, gross_t from mart.municipality_year"
+            ).fetchall()
+        }
+        names = dict(
+            con.execute(
+                "select municipality_code, municipality_name from mart.municipality"
+            ).fetchall()
+        )
+    sectors = [r for r in REVISED if r[2] != "total"]
+    significant = [r for r in sectors if abs(r[5] - r[4]) >= 0.01 * abs(gross[r[0], r[1]])]
+    assert 0 < len(significant) < len(sectors)  # the fixture has both kinds
+    t = Messages("en")
+    assert t("revisions_text", n=len(sectors), m=len(significant), threshold="1%") in appendix
+    table = appendix.split(f"**{t('table_revisions')}**")[1]
+    for row in REVISED:
+        code, year, _, label, old, new = row
+        f = fmt("en")
+        listed = (
+            f"| {names[code]} | {year} | {label} | {f.tonnes(old)} | {f.tonnes(new)} |" in table
+        )
+        assert listed == (row in significant), row
+
+
+def test_no_inventory_revisions_is_one_line(tmp_path):
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions(revisions=()))
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("da",), fact_sheets=False)
+    md = md_unescape((tmp_path / "r" / str(REPORT_YEAR) / "statusrapport-2024.md").read_text())
+    t = Messages("da")
+    assert t("revisions_none") in section(md, "data_quality")
+    assert t("table_revisions") not in md

@@ -35,6 +35,10 @@ BASE_YEAR = 2018  # the first year of Energistyrelsen's current series (metrics.
 MUNICIPALITIES_IN_DENMARK = 98
 REVISION_ORDER = ("not_started", "in_progress", "submitted", "recertified")
 TRACK_STATUS_ORDER = ("running", "planned", "finished")
+# A revision of an inventory value is significant when it moves the municipality's gross
+# emissions of that year by at least this much (percent); the table shows the largest.
+REVISION_THRESHOLD_PCT = 1.0
+REVISIONS_SHOWN = 25
 
 
 @dataclass
@@ -1159,28 +1163,80 @@ class Builder:
         s = self.section("data_quality", "sec_data_quality")
         findings = self.data["data_quality"]
         if "data_quality" in self.data.missing:
-            return self.unavailable(s)
-        if findings.empty:
-            return s.add(Paragraph.of(self.t("dq_none")))
-        s.add(Paragraph.of(self.t("dq_text")))
+            self.unavailable(s)
+        elif findings.empty:
+            s.add(Paragraph.of(self.t("dq_none")))
+        else:
+            s.add(Paragraph.of(self.t("dq_text")))
+            rows = [
+                (
+                    r.source_file,
+                    r.rule,
+                    self.t(f"severity_{r.severity}")
+                    if self.t.has(f"severity_{r.severity}")
+                    else str(r.severity),
+                    self.f.integer(r.findings),
+                )
+                for r in findings.itertuples()
+            ]
+            header = [self.t(k) for k in ("col_source", "col_rule", "col_severity", "col_findings")]
+            s.add(
+                self.table(
+                    "data_quality", self.t("table_dq"), header, rows, "lllr", findings, small=True
+                )
+            )
+        return s.add(*self.revisions())
+
+    def revisions(self) -> list[Block]:
+        """Inventory values the latest data version changed. Nothing without the table
+        (warehouses before it existed), one line when nothing changed."""
+        t, f = self.t, self.f
+        if "revisions" in self.data.missing:
+            return []
+        revisions = self.data["revisions"]
+        if revisions.empty:
+            return [Paragraph.of(t("revisions_none"))]
+        threshold = f.pct(REVISION_THRESHOLD_PCT, 0)
+        significant = revisions[revisions["share_of_gross_pct"].abs() >= REVISION_THRESHOLD_PCT]
+        blocks: list[Block] = [
+            Paragraph.of(
+                t(
+                    "revisions_text",
+                    n=f.integer(len(revisions)),
+                    m=f.integer(len(significant)),
+                    threshold=threshold,
+                )
+            )
+        ]
+        if significant.empty:
+            return blocks
+        shown = significant.head(REVISIONS_SHOWN)
         rows = [
             (
-                r.source_file,
-                r.rule,
-                self.t(f"severity_{r.severity}")
-                if self.t.has(f"severity_{r.severity}")
-                else str(r.severity),
-                self.f.integer(r.findings),
+                self.names.get(r.municipality_code, str(r.municipality_code)),
+                str(int(r.year)),
+                str(r.source_sector),
+                f.tonnes(r.old_t),
+                f.tonnes(r.new_t),
+                f.number(r.change_t, sign=True),
+                f.pct(r.share_of_gross_pct, sign=True),
             )
-            for r in findings.itertuples()
+            for r in shown.itertuples()
         ]
-        header = [self.t(k) for k in ("col_source", "col_rule", "col_severity", "col_findings")]
-        s.add(
+        header = [t(k) for k in ("col_municipality", "col_year", "col_sector", "col_before",
+                                 "col_after", "col_change_t", "col_share_of_gross")]  # fmt: skip
+        note = t("revisions_rule", threshold=threshold)
+        if len(significant) > len(shown):
+            note += " " + t("revisions_more", shown=len(shown), m=f.integer(len(significant)))
+        frame = revisions.copy()
+        frame.insert(1, "municipality_name", frame["municipality_code"].map(self.names))
+        blocks.append(
             self.table(
-                "data_quality", self.t("table_dq"), header, rows, "lllr", findings, small=True
+                "revisions", t("table_revisions"), header, rows, "lrlrrrr", frame, small=True,
+                note=note,
             )
-        )
-        return s
+        )  # fmt: skip
+        return blocks
 
 
 def _year(value: object) -> int | None:

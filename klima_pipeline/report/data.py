@@ -309,6 +309,41 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
            left join mart.development_tracks t on t.track_id = p.track_id
            group by all order by 1""",
     ),
+    # Inventory values the latest data version changed (mart.revisions), below the
+    # report year, sector rows only (the source's Samlet total is their sum), each with
+    # the municipality's gross emissions that year to judge its size by.
+    "revisions": (
+        (
+            "municipality_code",
+            "year",
+            "sector",
+            "source_sector",
+            "old_t",
+            "new_t",
+            "change_t",
+            "gross_t",
+            "share_of_gross_pct",
+            "old_source_file",
+            "new_source_file",
+        ),
+        """with latest as (
+               select r.*, row_number() over (
+                   partition by municipality_code, year, lower(trim(source_sector))
+                   order by new_loaded_at desc, new_source_file desc) as nth
+               from mart.revisions r
+               where r.sector is distinct from 'total' and r.year <= $year
+           )
+           select l.municipality_code, l.year, l.sector, l.source_sector, l.old_t, l.new_t,
+                  l.change_t, y.gross_t,
+                  100 * l.change_t / nullif(abs(y.gross_t), 0) as share_of_gross_pct,
+                  l.old_source_file, l.new_source_file
+           from latest l
+           left join mart.municipality_year y
+                on y.municipality_code = l.municipality_code and y.year = l.year
+           where l.nth = 1
+           order by abs(share_of_gross_pct) desc nulls last, abs(l.change_t) desc,
+                    l.municipality_code, l.year, l.source_sector""",
+    ),
     "data_quality": (
         ("source_file", "rule", "severity", "findings"),
         """select source_file, rule, severity, count(*) as findings
