@@ -236,21 +236,27 @@ def test_fact_sheets_per_member_and_combined(built):
     assert sheet.startswith(f"# {md_escape(INJECTION)}\n")
 
 
-def test_commentary_is_placed_in_its_section(built, tmp_path):
+def test_commentary_is_placed_in_its_section(built, tmp_path, caplog):
     warehouse, _, _ = built
-    folder = tmp_path / "commentary" / str(REPORT_YEAR) / "en"
+    # The default place, which `klima run` reads: <reports>/commentary/<year>/<lang>/.
+    folder = tmp_path / "r" / "commentary" / str(REPORT_YEAR) / "en"
     folder.mkdir(parents=True)
     (folder / "summary.md").write_text(
         "A **strong** year with *some* progress.\n\n- first point\n- second #point\n"
     )
-    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",),
-                 commentary_dir=tmp_path / "commentary", fact_sheets=False)  # fmt: skip
+    (folder / "tracks.md").write_text("Two new tracks start next year.\n")
+    (folder / "sumary.md").write_text("A typo in the file name.\n")
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",), fact_sheets=False)
     md = (tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.md").read_text("utf-8")
     summary = section(md, "summary")
     assert "> A **strong** year with *some* progress." in summary
     assert "> - second \\#point" in summary
+    assert "> Two new tracks start next year." in section(md, "tracks")
+    assert "typo" not in md
+    assert any("sumary.md matches no report section" in r.getMessage() for r in caplog.records)
     text = pdf_text(tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.pdf")
     assert "second #point" in text
+    assert "Two new tracks start next year." in text
 
 
 # Inventory values a newer data version changed: 101's energy 2021 by 20,000 t (about

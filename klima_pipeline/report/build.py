@@ -31,10 +31,13 @@ def build_report(
 ) -> list[Path]:
     """Write the status report of `report_year` under `reports_dir/<year>/`.
 
-    Returns every path written. Reads the warehouse read-only."""
+    Returns every path written. Reads the warehouse read-only. Analyst commentary is read
+    from `commentary_dir`, by default `reports_dir/commentary` (see commentary.py)."""
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if unknown:
         raise ValueError(f"unknown report language(s) {unknown}; expected {LANGUAGES}")
+    if commentary_dir is None:
+        commentary_dir = Path(reports_dir) / "commentary"
     data = read_warehouse(Path(warehouse), report_year)
     root = Path(reports_dir) / str(report_year)
     assets = Assets(root)
@@ -43,6 +46,7 @@ def build_report(
     for lang in languages:
         builder = Builder(data, lang, assets, commentary.loader(commentary_dir, report_year, lang))
         report = builder.build()
+        commentary.warn_unknown(commentary_dir, report_year, lang, (x.id for x in report.sections))
         stem = f"{REPORT_NAMES[lang]}-{report_year}"
         assets.written.append(write_text(root / f"{stem}.md", render("report.md.j2", r=report)))
         source = render("report.typ.j2", r=report)

@@ -1,6 +1,10 @@
 """Analyst commentary: optional Markdown files placed into the matching report section.
 
-`<commentary_dir>/<year>/<lang>/<section-id>.md`. The supported Markdown is a small
+`<commentary_dir>/<year>/<lang>/<section-id>.md`; by default `commentary_dir` is the
+`commentary` folder in the reports folder, so `klima run` picks up
+`reports/commentary/2024/da/summary.md`. Section ids are the anchors of the Markdown
+report (`summary`, `trend`, `map`, `tracks`, …); a file for an id the report does not
+have is reported in the log, not dropped silently. The supported Markdown is a small
 subset, converted to the content model (so it is escaped like any other text):
 
 - paragraphs, separated by blank lines (lines inside a paragraph are joined);
@@ -12,10 +16,14 @@ Anything else (headings, links, tables, HTML) is kept as its literal text.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Block, ItemList, Paragraph, Run
+
+log = logging.getLogger(__name__)
 
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
@@ -62,3 +70,18 @@ def loader(commentary_dir: Path | None, year: int, lang: str):
         return parse(path.read_text("utf-8")) if path.is_file() else []
 
     return load
+
+
+def warn_unknown(commentary_dir: Path | None, year: int, lang: str, ids: Iterable[str]) -> None:
+    """Log commentary files whose name matches no section of the report."""
+    folder = Path(commentary_dir) / str(year) / lang if commentary_dir else None
+    if folder is None or not folder.is_dir():
+        return
+    known = set(ids)
+    for path in sorted(folder.glob("*.md")):
+        if path.stem not in known:
+            log.warning(
+                "commentary %s matches no report section; sections are: %s",
+                path,
+                ", ".join(sorted(known)),
+            )
