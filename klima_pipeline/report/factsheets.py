@@ -15,6 +15,7 @@ import pandas as pd
 from . import style
 from .content import Builder
 from .files import write_bytes, write_text
+from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
 from .render import compile_pdf, render
 
@@ -110,9 +111,9 @@ def sheets(b: Builder) -> list[FactSheet]:
                 header=(t("col_indicator"), t("col_value"), t("col_rank"), t("col_national")),
                 rows=tuple(
                     (b.indicator_names.get(i.indicator, i.indicator),
-                     f"{f.number(i.value, 1)} {i.unit}",
+                     _with_unit(f, i.value, i.unit, f.missing),
                      t("of", n=f.integer(i.rank), m=f.integer(i.rank_of)),
-                     f"{f.number(i.national_value, 1)} {i.unit}")
+                     _with_unit(f, i.national_value, i.unit, t("not_computed")))
                     for i in ind.itertuples()
                 ),
                 align=("left", "right", "right", "right"), small=True,
@@ -160,6 +161,12 @@ def _revision(b: Builder, row: pd.Series) -> str:
     if pd.notna(row["is_overdue"]) and bool(row["is_overdue"]):
         parts.append(b.t("fs_overdue"))
     return "; ".join(parts)
+
+
+def _with_unit(f: Formatter, value: object, unit: object, missing: str) -> str:
+    """`1,5 %`; a missing value gets `missing` instead of a dash with a unit."""
+    number = f.number(value, 1)
+    return missing if number == f.missing else f"{number} {unit}"
 
 
 def _pct(rate: object) -> object:
