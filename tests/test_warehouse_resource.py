@@ -53,8 +53,15 @@ def test_a_new_build_removes_what_a_crashed_run_left_behind(tmp_path: Path) -> N
     warehouse = WarehouseResource(path=str(tmp_path / "klima.duckdb"))
     build_version(warehouse, "crashed-run", 1)
     Path(f"{warehouse.working_path('crashed-run')}.wal").write_bytes(b"partial")
+    # A copy of the previous generation that a killed publish or rollback did not finish.
+    half_copies = [tmp_path / "klima.previous.duckdb.tmp", tmp_path / "klima.duckdb.rollback"]
+    for half_copy in half_copies:
+        half_copy.write_bytes(b"partial")
     build_version(warehouse, "next-run", 2)
     assert sorted(p.name for p in warehouse.build_dir.iterdir()) == ["next-run.duckdb"]
+    assert not any(p.exists() for p in half_copies)
+    warehouse.publish("next-run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build", "klima.duckdb"]
 
 
 def test_an_open_reader_neither_blocks_publishing_nor_sees_a_half_built_state(

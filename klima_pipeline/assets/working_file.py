@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import duckdb
 
+from klima_pipeline.history import carry_forward
 from klima_pipeline.resources import WarehouseResource
 
 
@@ -18,14 +19,18 @@ def working_connection(
     """Connect to the run's working file, creating it on first use.
 
     The root asset (`fresh=True`) starts from an empty file, so a full run rebuilds the
-    warehouse whole. A run that materialises only some assets starts from a copy of the
-    published warehouse, so the tables it does not rebuild keep their published state.
+    warehouse whole; only the history of the raw files is carried over from the published
+    warehouse (klima_pipeline/history.py). A run that materialises only some assets starts
+    from a copy of the published warehouse, so the tables it does not rebuild keep their
+    published state.
     """
     path = warehouse.working_path(run_id)
+    published = warehouse.published_path
     if fresh or not path.exists():
         warehouse.start_build(run_id)
-        published = warehouse.published_path
         if not fresh and published.exists():
             shutil.copy2(published, path)
     with warehouse.build(run_id) as con:
+        if fresh:
+            carry_forward(con, published)
         yield con

@@ -5,6 +5,17 @@ read-only reader blocks a writer. Analysts keep the published file open, so a ru
 never writes it: each run builds `<dir>/.build/<run id>.duckdb` and, once the blocking
 checks have passed, renames it over the published path. A reader that has the old file
 open keeps reading the old version; new connections see the new one.
+
+Crash safety: a run killed at any point (`kill -9`, power loss) leaves the published
+name pointing at a complete file. The new file is flushed to disk before it is renamed,
+the kept previous generation gets its name by rename too, after the new version is in
+place, and the folder entry is flushed after each rename. Whatever a killed run leaves
+behind (its working file and WAL, a half-made copy of the previous generation) is
+removed when the next run starts.
+
+`KLIMA_PAUSE_AT=<point>` makes a run stop at a named point of publishing (`PAUSE_POINTS`)
+until it is killed: the crash tests (tests/test_publish_safety.py) kill a run exactly
+there. Unset, it costs one environment lookup per publish.
 """
 
 from __future__ import annotations
@@ -12,6 +23,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +37,17 @@ from klima_pipeline.config import DEFAULTS, resolve
 # storage format of DuckDB 2.0; this one they can (interface.md, Warehouse).
 STORAGE_VERSION = "v1.0.0"
 BUILD_DIR_NAME = ".build"
+PAUSE_ENV = "KLIMA_PAUSE_AT"
+# With the old version's second name made and the new file on disk, before any rename.
+PAUSE_POINTS = ("publish-linked",)
+
+
+def _pause_point(name: str) -> None:
+    """Stop here until killed when KLIMA_PAUSE_AT names this point (a test hook)."""
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"{PAUSE_ENV}: paused at {name}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(60)
 
 
 def previous_path(published: Path) -> Path:
@@ -43,31 +67,53 @@ def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
 def _replace_keeping_previous(new_file: Path, published: Path) -> None:
     """Rename `new_file` over `published`; the file it replaces becomes the previous one.
 
-    The published name always points at a complete file: the old version is first given
-    a second name (a hard link, or a copy where links are not possible), then the new
-    file is renamed over the published name in one step.
+    The published name always points at a complete file, and nothing is renamed before
+    the new file is on disk: the old version first gets a second, temporary name (a hard
+    link, or a flushed copy where links are not possible); then the new file is renamed
+    over the published name in one step, and only then does the temporary name replace
+    the previous generation. A run killed before the first rename leaves both the
+    published and the previous generation as they were.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
+    _fsync_file(new_file)
+    staged = _staged_previous(published)
+    staged.unlink(missing_ok=True)
     if published.exists():
-        keep = previous_path(published)
-        staged = keep.with_name(keep.name + ".tmp")
-        staged.unlink(missing_ok=True)
         try:
             os.link(published, staged)
         except OSError:
             shutil.copy2(published, staged)
-        os.replace(staged, keep)
+            _fsync_file(staged)
+        _pause_point("publish-linked")
     os.replace(new_file, published)
     _fsync_dir(published.parent)
+    if staged.exists():
+        os.replace(staged, previous_path(published))
+        _fsync_dir(published.parent)
+
+
+def _staged_previous(published: Path) -> Path:
+    keep = previous_path(published)
+    return keep.with_name(keep.name + ".tmp")
+
+
+def _staged_rollback(published: Path) -> Path:
+    return published.with_name(published.name + ".rollback")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(directory: Path) -> None:
+    # Not every platform can open a folder to flush it; there the rename is as durable
+    # as the file system makes it.
     with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_file(directory)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -99,11 +145,14 @@ class WarehouseResource(dg.ConfigurableResource):
         """Begin a fresh working file for the run, removing what crashed runs left behind.
 
         Runs that write the warehouse are serialised (one writer), so any other file in
-        the build folder belongs to a run that no longer exists.
+        the build folder, and a half-made copy of the previous generation or of a
+        rollback, belongs to a run that no longer exists.
         """
         self.build_dir.mkdir(parents=True, exist_ok=True)
         for leftover in self.build_dir.iterdir():
             leftover.unlink(missing_ok=True)
+        _staged_previous(self.published_path).unlink(missing_ok=True)
+        _staged_rollback(self.published_path).unlink(missing_ok=True)
         path = self.working_path(run_id)
         connect_for_build(path).close()
         return path
@@ -123,7 +172,7 @@ class WarehouseResource(dg.ConfigurableResource):
         keep = previous_path(published)
         if not keep.exists():
             raise FileNotFoundError(f"No previous warehouse to roll back to: {keep} does not exist")
-        staged = published.with_name(published.name + ".rollback")
+        staged = _staged_rollback(published)
         staged.unlink(missing_ok=True)
         shutil.copy2(keep, staged)
         _replace_keeping_previous(staged, published)
