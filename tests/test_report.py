@@ -78,57 +78,102 @@ def test_writes_both_languages_with_charts_and_data(built):
     assert all(p.exists() for p in written)
 
 
-def summary_values(warehouse: Path, lang: str) -> list[str]:
-    """The summary's figures, recomputed from the mart and formatted for `lang`."""
+def summary_figures(warehouse: Path, lang: str, year: int) -> list[tuple[str, str, str]]:
+    """The summary's key figures (label, note, value) in the report's order, recomputed
+    from the mart and formatted for `lang`."""
     f, t = fmt(lang), Messages(lang)
+
+    def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+        [row] = con.execute(sql, [year] if "?" in sql else []).fetchall()
+        return row
+
+    def latest_and_change(con: duckdb.DuckDBPyConnection, table: str, label: str) -> tuple:
+        latest, gross = one(
+            con,
+            f"select year, gross_t from mart.{table} where gross_t is not null "
+            "order by year desc limit 1",
+        )
+        [base] = one(con, f"select gross_t from mart.{table} where year = 2018")
+        change = t("change_since", change=f.pct(100 * (gross / base - 1), sign=True), year=2018)
+        return t(label, year=latest), change, t("value_t", value=f.tonnes(gross))
+
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cohort = con.execute(
-            "select year, gross_t from mart.cohort_year where gross_t is not null "
-            "order by year desc limit 1"
-        ).fetchone()
-        national = con.execute(
-            "select year, gross_t from mart.national_year where gross_t is not null "
-            "order by year desc limit 1"
-        ).fetchone()
-        rows = con.execute(
-            "select projection, members, on_track, at_risk, off_track, insufficient_data "
-            "from mart.status_summary where scope = 'cohort' and report_year = ?",
-            [REPORT_YEAR],
-        ).fetchall()
-        done, active = con.execute(
+        figures = [
+            latest_and_change(con, "cohort_year", "kf_cohort"),
+            latest_and_change(con, "national_year", "kf_national"),
+        ]
+        summary = {
+            projection: rest
+            for projection, *rest in con.execute(
+                "select projection, members, on_track, at_risk, off_track, insufficient_data "
+                "from mart.status_summary where scope = 'cohort' and report_year = ?",
+                [year],
+            ).fetchall()
+        }
+        done, active = one(
+            con,
             "select sum(in_progress + completed), sum(planned + in_progress + completed) "
             "from mart.actions where report_year = ?",
-            [REPORT_YEAR],
-        ).fetchone()
-        covered, members = con.execute(
+        )
+        covered, members = one(
+            con,
             "select count(*) filter (where plan_coverage_pct >= 100), count(*) "
             "from mart.municipality_status where report_year = ?",
-            [REPORT_YEAR],
-        ).fetchone()
-    values = [
-        t("value_t", value=f.tonnes(cohort[1])),
-        t("value_t", value=f.tonnes(national[1])),
-        f.pct(100 * done / active),
-        t("of", n=covered, m=members),
-    ]
-    for projection, m, on_track, at_risk, off_track, insufficient in rows:
-        if projection == "status":
-            values += [t("of", n=n, m=m) for n in (on_track, at_risk, off_track, insufficient)]
-        else:
-            label = t("kf_on_track", projection=t(f"projection_{projection}"))
-            values.append(f"{label} | **{t('of', n=on_track, m=m)}**")
-    return values
+        )
+    for projection in ("linear", "exponential", "conservative"):
+        m, on_track, *_ = summary[projection]
+        label = t("kf_on_track", projection=t(f"projection_{projection}"))
+        figures.append((label, "", t("of", n=f.integer(on_track), m=f.integer(m))))
+    m, *counts = summary["status"]
+    statuses = ("on_track", "at_risk", "off_track", "insufficient_data")
+    for status, n in zip(statuses, counts, strict=True):
+        label = t("kf_status", status=t(f"status_{status}"))
+        figures.append((label, "", t("of", n=f.integer(n), m=f.integer(m))))
+    note = t("kf_implementation_note", done=f.integer(done), active=f.integer(active))
+    figures.append((t("kf_implementation"), note, f.pct(100 * done / active)))
+    figures.append(
+        (
+            t("kf_coverage"),
+            t("kf_coverage_note"),
+            t("of", n=f.integer(covered), m=f.integer(members)),
+        )
+    )
+    return figures
+
+
+def assert_summary_equals_the_mart(md: str, pdf: Path, figures: list[tuple[str, str, str]]):
+    """Each key figure in the Markdown with its label and note; in the PDF, every value in
+    the same order as in the report."""
+    summary = md_unescape(section(md, "summary"))
+    for label, note, value in figures:
+        cell = label + (f"<br><sub>{note}</sub>" if note else "")
+        assert f"| {cell} | **{value}** |" in summary, (label, value)
+    text = squeeze(pdf_text(pdf))
+    position = text.index(squeeze(figures[0][0]))
+    for label, _, value in figures:
+        found = text.find(squeeze(value), position)
+        assert found >= 0, (label, value)
+        position = found + len(squeeze(value))
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_summary_numbers_equal_the_mart(built, lang):
     warehouse, out, _ = built
-    summary = md_unescape(section(markdown(out, lang), "summary"))
-    text = squeeze(pdf_text(out / f"{FILES[lang]}-{REPORT_YEAR}.pdf"))
-    for value in summary_values(warehouse, lang):
-        assert value in summary, value
-        plain = value.split(" | ")[-1].strip("*")
-        assert squeeze(plain) in text, plain
+    assert_summary_equals_the_mart(
+        markdown(out, lang),
+        out / f"{FILES[lang]}-{REPORT_YEAR}.pdf",
+        summary_figures(warehouse, lang, REPORT_YEAR),
+    )
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_summary_numbers_equal_the_mart_on_the_embedded_data(embedded_run, lang):
+    out = embedded_run.reports / "2024"
+    assert_summary_equals_the_mart(
+        (out / f"{FILES[lang]}-2024.md").read_text("utf-8"),
+        out / f"{FILES[lang]}-2024.pdf",
+        summary_figures(embedded_run.warehouse, lang, 2024),
+    )
 
 
 def test_number_formats_per_language(built):
