@@ -217,7 +217,7 @@ def test_missing_optional_inputs_are_said(tmp_path):
         FixtureOptions(regional_data=False, budget=False, tracks=False, sample=False),
     )
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("drop table mart.data_quality")
+        con.execute("drop table mart.data_quality; drop table mart.plan_revision")
     build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",), fact_sheets=False)
     md = md_unescape((tmp_path / "r" / str(REPORT_YEAR) / "status-report-2024.md").read_text())
     t = Messages("en")
@@ -225,6 +225,7 @@ def test_missing_optional_inputs_are_said(tmp_path):
     assert t("regions_no_indicators") in section(md, "regions")
     assert t("not_available") in section(md, "data_quality")
     assert t("tracks_none") in section(md, "tracks")
+    assert t("revision_none") in section(md, "revision")
     # A warehouse without mart.revisions: the appendix does not mention revisions.
     assert t("revisions_none") not in md
     assert "Sample data" not in md
