@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import string
 from pathlib import Path
@@ -354,3 +355,14 @@ def test_no_inventory_revisions_is_one_line(tmp_path):
     t = Messages("da")
     assert t("revisions_none") in section(md, "data_quality")
     assert t("table_revisions") not in md
+
+
+def test_report_files_are_readable_by_everyone_the_folder_allows(tmp_path):
+    from klima_pipeline.report.files import write_text
+
+    previous = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "statusrapport.md", "# Statusrapport\n")
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o644

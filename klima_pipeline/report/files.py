@@ -17,12 +17,21 @@ import pyarrow.parquet as pq
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _default_file_mode() -> int:
+    """The mode a plain `open()` would give: mkstemp makes files private (0600), but
+    reports are for everyone who may read the folder."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _default_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
