@@ -60,7 +60,8 @@ def load_actions(load: Load) -> None:
                 "invalid_year",
                 "Rapporteringsår",
                 "year_int is null",
-                "'expected a year such as 2024, found ''' || coalesce(report_year, '') || ''''",
+                "'expected a year (1990–2100) such as 2024, found ''' "
+                "|| coalesce(report_year, '') || ''''",
             ),
             Check(
                 "future_year",

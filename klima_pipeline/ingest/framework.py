@@ -24,6 +24,8 @@ from klima_pipeline.ingest.reading import (
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 
 # Value parsers shared by every source. Cells arrive trimmed, empty cells as NULL.
+# Years and dates have four-digit years in 1990–2100 (the earliest baseline year to the
+# latest target): `218`, `21-06-30` or `0021-06-30` are typing errors, not old data.
 # Numbers follow formats.md and metrics.md rule 19: `1.234` is 1.234, while `1.234,5`
 # and `1.234.567` use dots as thousands separators.
 MACROS = r"""
@@ -37,15 +39,18 @@ create or replace temp macro klima_num(s) as case
 end;
 create or replace temp macro klima_bad_num(s) as not klima_missing(s) and klima_num(s) is null;
 create or replace temp macro klima_int(s) as case
-    when regexp_full_match(s, '\d{1,4}') then s::integer end;
+    when regexp_full_match(s, '\d{4}') and s::integer between 1990 and 2100 then s::integer end;
 create or replace temp macro klima_code(s) as case
     when regexp_full_match(s, '\d+(\s+.*)?') then
         ltrim(regexp_extract(s, '^\d+'), '0') end;
 create or replace temp macro klima_region(s) as case
     when klima_code(s) in ('81', '82', '83', '84', '85', '1081', '1082', '1083', '1084', '1085')
         then '10' || right(klima_code(s), 2) end;
-create or replace temp macro klima_date(s) as coalesce(
-    try_strptime(s, '%Y-%m-%d'), try_strptime(s, '%d-%m-%Y'))::date;
+create or replace temp macro klima_date(s) as case
+    when regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}')
+        and year(coalesce(try_strptime(s, '%Y-%m-%d'), try_strptime(s, '%d-%m-%Y')))
+            between 1990 and 2100
+        then coalesce(try_strptime(s, '%Y-%m-%d'), try_strptime(s, '%d-%m-%Y'))::date end;
 create or replace temp macro klima_label(s) as lower(trim(s));
 create or replace temp table klima_sector_label as
     select distinct klima_label(source_sector) as label, sector from ref.inventory_sector

@@ -189,7 +189,8 @@ def _check(load: Load, raw: str) -> None:
                 "invalid_year",
                 "År",
                 "year_int is null",
-                "'expected a year such as 2023, found ''' || coalesce(year, '') || ''''",
+                "'expected a year (1990–2100) such as 2023, found ''' "
+                "|| coalesce(year, '') || ''''",
             ),
             Check(
                 "future_year",

@@ -77,7 +77,7 @@ def _year_check(column: str, label: str, required: bool = True) -> Check:
         "invalid_year",
         label,
         f"{present}klima_int({column}) is null",
-        f"'expected a year such as 2030, found ''' || coalesce({column}, '') || ''''",
+        f"'expected a year (1990–2100) such as 2030, found ''' || coalesce({column}, '') || ''''",
     )
 
 
@@ -86,7 +86,7 @@ def _date_check(column: str, label: str) -> Check:
         "invalid_date",
         label,
         f"{column} is not null and klima_date({column}) is null",
-        f"'expected a date as 2021-06-30 or 30-06-2021, found ''' || {column} || ''''",
+        f"'expected a date (1990–2100) as 2021-06-30 or 30-06-2021, found ''' || {column} || ''''",
     )
 
 

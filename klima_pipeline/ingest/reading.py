@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -188,12 +189,19 @@ def read_file(con: duckdb.DuckDBPyConnection, raw_dir: Path, path: Path, source:
         _read_xlsx(con, result, data)
     else:
         _read_csv(con, result, path, data)
+    if result.table and not result.failed and result.raw.rows == 0:
+        result.warning(
+            "no_rows", "the file has a header but no data rows; nothing is loaded from it"
+        )
     return result
 
 
 # --- CSV -------------------------------------------------------------------------------
 
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A UTF-8 encoded character beyond ASCII: lead byte, then continuation bytes.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _NOT_BLANK = re.compile(rb"[^\s;]")
 _BOM = b"\xef\xbb\xbf"
 
@@ -204,14 +212,27 @@ def _decode(result: ReadResult, data: bytes) -> str | None:
         text = data.decode("utf-8")
         result.raw.encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data, 0, exc.start) or _UTF8_MULTIBYTE.search(data, exc.end):
+            # Read as cp1252, the UTF-8 part would turn into garbage such as 'KÃ¸benhavn'.
+            result.error(
+                "mixed_encoding",
+                f"byte {exc.start} is not UTF-8, but other characters of the file are UTF-8: "
+                "the file mixes encodings (text pasted from another file?); save it as "
+                "'CSV UTF-8' and check the characters of this row",
+                data.count(b"\n", 0, exc.start) + 1,
+                _column_at(result, data, exc.start),
+            )
+            return None
         try:
             text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            line = data.count(b"\n", 0, exc.start) + 1
+        except UnicodeDecodeError as not_cp1252:
+            # The byte that fits neither encoding, not the first one that is not UTF-8.
+            at = not_cp1252.start
             result.error(
                 "encoding",
-                f"byte {exc.start} is neither UTF-8 nor cp1252; expected a UTF-8 text file",
-                line,
+                f"byte {at} is neither UTF-8 nor cp1252; expected a UTF-8 text file",
+                data.count(b"\n", 0, at) + 1,
+                _column_at(result, data, at),
             )
             return None
         result.raw.encoding = "cp1252"
@@ -221,6 +242,13 @@ def _decode(result: ReadResult, data: bytes) -> str | None:
             "Save it as 'CSV UTF-8' to silence this warning",
         )
     return text.removeprefix("\ufeff")
+
+
+def _column_at(result: ReadResult, data: bytes, position: int) -> str | None:
+    """The header name of the field a byte is in (quoted separators aside)."""
+    line_start = data.rfind(b"\n", 0, position) + 1
+    index = data.count(SEPARATOR.encode(), line_start, position)
+    return result.header[index] if index < len(result.header) else None
 
 
 def _record_lines(result: ReadResult, text: str, width: int) -> list[int] | None:
@@ -293,7 +321,31 @@ def _header(result: ReadResult, data: bytes) -> bool:
     return True
 
 
+def _is_utf16(data: bytes) -> bool:
+    """Excel's 'Unicode text' is UTF-16: a byte-order mark, or every other byte zero."""
+    sample = data[:4096]
+    return sample.startswith(_UTF16_BOMS) or (
+        len(sample) >= 8
+        and min(sample[0::2].count(0), sample[1::2].count(0)) == 0
+        and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+    )
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, result: ReadResult, path: Path, data: bytes) -> None:
+    if _is_utf16(data):
+        result.error(
+            "encoding",
+            "file is UTF-16 (Excel's 'Unicode text'); expected ';'-separated text in UTF-8: "
+            "save it as 'CSV UTF-8'",
+        )
+        return
+    if b"\r" in data and b"\n" not in data:
+        result.error(
+            "line_endings",
+            "lines end with a carriage return only (classic Mac); expected Windows or Unix "
+            "line ends: save it as 'CSV UTF-8'",
+        )
+        return
     if b"\x00" in data[:65536] or _CONTROL.search(data[:65536]):
         result.error("binary_file", "file is binary or garbage, expected a ';'-separated text file")
         return
@@ -391,6 +443,36 @@ def _duckdb_read(
 
 # --- xlsx ------------------------------------------------------------------------------
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_header(data: bytes, sheet_path: str | None) -> list[str]:
+    """Merged ranges that cover row 1 of the sheet, e.g. ['A1:B1'].
+
+    openpyxl's read-only mode does not report merged cells; they are listed at the end of
+    the sheet's XML, which is scanned in chunks so a large sheet is never held whole.
+    """
+    if not sheet_path:
+        return []
+    found: list[str] = []
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            member = archive.open(sheet_path.lstrip("/"))
+        except KeyError:
+            return []
+        with member:
+            while chunk := member.read(1 << 20):
+                block = tail + chunk
+                for match in _MERGE.finditer(block):
+                    first_col, first_row, last_col, last_row = (g.decode() for g in match.groups())
+                    if int(first_row) <= 1 <= int(last_row):
+                        found.append(f"{first_col}{first_row}:{last_col}{last_row}")
+                # A tag cut at the chunk's end is searched again with the next chunk.
+                tail = block[-200:] if not block.endswith(b">") else b""
+    return list(dict.fromkeys(found))
+
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, result: ReadResult, data: bytes) -> None:
     import openpyxl
@@ -398,6 +480,13 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, result: ReadResult, data: bytes) 
     result.raw.encoding = "xlsx"
     if not data:
         result.error("empty_file", "file is empty; expected an Excel workbook (.xlsx)")
+        return
+    if data.startswith(_OLE2):
+        result.error(
+            "not_xlsx",
+            "file is an old Excel workbook (.xls) or another Office file, not .xlsx; "
+            "save it as 'Excel Workbook (.xlsx)'",
+        )
         return
     if not data.startswith(b"PK\x03\x04"):
         result.error("not_xlsx", "file is not an Excel workbook (.xlsx); expected a workbook")
@@ -409,6 +498,15 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, result: ReadResult, data: bytes) 
         return
     try:
         sheet = book.worksheets[0]
+        merged = _merged_header(data, getattr(sheet, "_worksheet_path", None))
+        if merged:
+            result.error(
+                "merged_header",
+                f"header cells {', '.join(merged)} are merged; expected one column name per "
+                "cell on row 1 (unmerge them, and put any title row elsewhere)",
+                1,
+            )
+            return
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         header = [cell_text(v) or "" for v in (header_cells or ())]

@@ -58,7 +58,8 @@ def load_regions(load: Load) -> None:
                 "invalid_year",
                 "År",
                 "year_int is null",
-                "'expected a year such as 2024, found ''' || coalesce(year, '') || ''''",
+                "'expected a year (1990–2100) such as 2024, found ''' "
+                "|| coalesce(year, '') || ''''",
             ),
             Check(
                 "future_year",

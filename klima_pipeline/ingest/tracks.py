@@ -108,14 +108,14 @@ def load_tracks(load: Load) -> None:
                 "invalid_date",
                 "Start",
                 "start_on is null",
-                "'expected a date as 2021-06-30 or 30-06-2021, found ''' "
+                "'expected a date (1990–2100) as 2021-06-30 or 30-06-2021, found ''' "
                 "|| coalesce(start_date, '') || ''''",
             ),
             Check(
                 "invalid_date",
                 "Slut",
                 "end_date is not null and end_on is null",
-                "'expected a date as 2021-06-30 or 30-06-2021 (or empty), found ''' "
+                "'expected a date (1990–2100) as 2021-06-30 or 30-06-2021 (or empty), found ''' "
                 "|| end_date || ''''",
             ),
             Check(
