@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from klima_pipeline.assets.metadata import table_metadata
+from klima_pipeline.assets.sources import ROOT_SOURCE, source_key
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.config import CarbonBudget
 from klima_pipeline.ingest import LOADERS, load_reference
@@ -38,6 +39,7 @@ def staging_key(source: str) -> dg.AssetKey:
 
 @dg.asset(
     key=REFERENCE_KEY,
+    deps=[source_key(ROOT_SOURCE)],
     group_name="staging",
     kinds={"duckdb", "python"},
     owners=["team:monitoring"],
@@ -75,7 +77,7 @@ def _staging_asset(source: str) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=staging_key(source),
-        deps=[REFERENCE_KEY],
+        deps=[REFERENCE_KEY, source_key(source)],
         group_name="staging",
         kinds={"duckdb", "python"},
         owners=["team:monitoring"],
