@@ -1,7 +1,13 @@
 -- mart.data_quality: every finding of this load, one row each: what the readers flagged
 -- in the raw exports, what the model flagged once it was built, and why a member has
--- too little data for a status (metrics.md, Target path).
+-- too little data for a status (metrics.md, Target path), and what the data checks found
+-- (sql/checks/*.sql, recorded in checks.findings by the asset checks of the run).
 create schema if not exists mart;
+create schema if not exists checks;
+create table if not exists checks.findings (
+    source_file varchar, row_number integer, column_name varchar,
+    rule varchar, severity varchar, message varchar
+);
 
 create or replace table mart.data_quality as
 with all_findings as (
@@ -10,6 +16,9 @@ with all_findings as (
     union all
     select source_file, row_number, column_name, rule, severity, message
     from core.findings
+    union all
+    select source_file, row_number, column_name, rule, severity, message
+    from checks.findings
     union all
     select
         case when baseline_t is null then 'plans' else 'klimaregnskab' end as source_file,

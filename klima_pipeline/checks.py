@@ -1,0 +1,155 @@
+"""Data checks on the core tables, each rule one query in `sql/checks/<rule>.sql`.
+
+A rule's query returns its findings (`source_file`, `row_number`, `column_name`,
+`message`); no rows means it passes. The asset check runs it in the run's working file
+and records the findings in `checks.findings`, which `mart.data_quality` reads: the UI,
+the command line and the warehouse report the same findings from the same query.
+
+ERROR rules are blocking: a failure stops everything downstream of the checked table —
+the metrics, the publish and the report — so bad data never reaches a report. WARN
+rules are blocking too, so that their findings are recorded before `mart.data_quality`
+is built, but a WARN failure lets the run continue.
+"""
+# No `from __future__ import annotations`: Dagster reads the context and resource types
+# from the check functions' signatures.
+
+import warnings
+from dataclasses import dataclass
+
+import dagster as dg
+import duckdb
+
+from klima_pipeline.assets.metadata import markdown_table
+from klima_pipeline.assets.sql_models import table_key
+from klima_pipeline.assets.staging import upstream_of_python_table
+from klima_pipeline.assets.working_file import working_connection
+from klima_pipeline.errors import Finding
+from klima_pipeline.resources import WarehouseResource
+from klima_pipeline.sql import parse_model, sql_path, sql_text
+
+ERROR = dg.AssetCheckSeverity.ERROR
+WARN = dg.AssetCheckSeverity.WARN
+SHOWN_FINDINGS = 20
+# Outside the schemas the SQL files' dependencies are read from (sql.py): written by the
+# checks, read by mart.data_quality, and not part of the public `mart` interface.
+FINDINGS_DDL = """
+create schema if not exists checks;
+create table if not exists checks.findings (
+    source_file varchar, row_number integer, column_name varchar,
+    rule varchar, severity varchar, message varchar
+)
+"""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # sql/checks/<name>.sql
+    table: tuple[str, str]  # the table whose asset the check is attached to
+    severity: dg.AssetCheckSeverity
+
+    @property
+    def model_name(self) -> str:
+        return f"checks/{self.name}"
+
+    @property
+    def finding_severity(self) -> str:
+        return "error" if self.severity == ERROR else "warning"
+
+
+MUNICIPALITY_YEAR = ("core", "municipality_year")
+RULES = (
+    Rule("municipalities_known", MUNICIPALITY_YEAR, ERROR),
+    Rule("complete_sectors", MUNICIPALITY_YEAR, ERROR),
+    Rule("unique_keys", MUNICIPALITY_YEAR, ERROR),
+    Rule("values_in_range", MUNICIPALITY_YEAR, ERROR),
+    Rule("plan_fields", ("core", "plan"), ERROR),
+    Rule("gross_change", MUNICIPALITY_YEAR, WARN),
+)
+
+
+def rule_findings(con: duckdb.DuckDBPyConnection, rule: Rule) -> list[Finding]:
+    rows = con.execute(sql_text(rule.model_name)).fetchall()
+    return [
+        Finding(source_file, row_number, column_name, rule.name, rule.finding_severity, message)
+        for source_file, row_number, column_name, message in rows
+    ]
+
+
+def record_findings(con: duckdb.DuckDBPyConnection, rule: Rule, findings: list[Finding]) -> None:
+    """Replace the rule's rows in `checks.findings` (a re-run must not add them twice)."""
+    con.execute(FINDINGS_DDL)
+    con.execute("delete from checks.findings where rule = ?", [rule.name])
+    if findings:
+        con.executemany(
+            "insert into checks.findings values (?, ?, ?, ?, ?, ?)",
+            [
+                (f.source_file, f.row_number, f.column_name, f.rule, f.severity, f.message)
+                for f in findings
+            ],
+        )
+
+
+def summary(findings: list[Finding]) -> str:
+    if not findings:
+        return "No findings."
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"{len(findings)} finding(s): {findings[0]}{more}"
+
+
+def _upstream(rule: Rule) -> list[dg.AssetKey]:
+    """The assets behind every other table the rule's query reads."""
+    keys: list[dg.AssetKey] = []
+    for schema, table in parse_model(rule.model_name).reads:
+        if (schema, table) == rule.table:
+            continue
+        found = upstream_of_python_table(schema, table) or table_key(schema, table)
+        keys.extend(found if isinstance(found, list) else [found])
+    return list(dict.fromkeys(keys))
+
+
+def build_check(rule: Rule) -> dg.AssetChecksDefinition:
+    description = parse_model(rule.model_name).description
+    with warnings.catch_warnings():  # code references are beta; they are worth it in the UI
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        code_references = dg.CodeReferencesMetadataValue(
+            code_references=[dg.LocalFileCodeReference(file_path=str(sql_path(rule.model_name)))]
+        )
+
+    @dg.asset_check(
+        asset=table_key(*rule.table),
+        name=rule.name,
+        description=description,
+        blocking=True,
+        additional_deps=_upstream(rule),
+        metadata={
+            "sql_file": f"sql/{rule.model_name}.sql",
+            "severity": rule.severity.value,
+            "dagster/code_references": code_references,
+        },
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
+        with working_connection(warehouse, context.run.run_id) as con:
+            findings = rule_findings(con, rule)
+            record_findings(con, rule, findings)
+        rows = [
+            (f.source_file, f.row_number, f.column_name, f.message)
+            for f in findings[:SHOWN_FINDINGS]
+        ]
+        return dg.AssetCheckResult(
+            passed=not findings,
+            severity=rule.severity,
+            description=summary(findings),
+            metadata={
+                "findings": dg.MetadataValue.int(len(findings)),
+                "first findings": dg.MetadataValue.md(
+                    markdown_table(["file", "row", "column", "message"], rows)
+                ),
+            },
+        )
+
+    return _check
+
+
+asset_checks = [build_check(rule) for rule in RULES]
