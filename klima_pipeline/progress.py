@@ -11,6 +11,14 @@ import dagster as dg
 _SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 
 
+def check_failure_line(evaluation: dg.AssetCheckEvaluation) -> str:
+    """One line a person can act on: which check, on which table, how bad, and the first finding."""
+    severity = "blocking" if evaluation.severity == dg.AssetCheckSeverity.ERROR else "warning"
+    where = evaluation.asset_key.to_user_string()
+    why = f": {evaluation.description}" if evaluation.description else ""
+    return f"check {evaluation.check_name} on {where} FAILED ({severity}){why}"
+
+
 class StepProgressHandler(logging.Handler):
     def __init__(self, total_steps: int | None, stream=None) -> None:
         super().__init__(level=logging.DEBUG)
@@ -29,10 +37,9 @@ class StepProgressHandler(logging.Handler):
             self.started[step] = time.monotonic()
             return
         if kind == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.evaluation
+            evaluation = event.event_specific_data
             if not evaluation.passed:
-                severity = evaluation.severity.value
-                self._print(f"  check {evaluation.check_name} FAILED ({severity})")
+                self._print(f"  {check_failure_line(evaluation)}")
             return
         self.finished += 1
         seconds = time.monotonic() - self.started.get(step, time.monotonic())

@@ -15,6 +15,7 @@ from klima_pipeline.config import setting
 from klima_pipeline.errors import KlimaError
 from klima_pipeline.ingest import LOADERS, load_reference
 from klima_pipeline.partitions import report_year_partitions
+from klima_pipeline.progress import check_failure_line
 
 JOB_NAME = "status_report_job"
 
@@ -40,8 +41,22 @@ def survey_years(raw_dir: Path) -> list[int]:
 
 
 # Runs happen on machines without internet access, so telemetry is off by default; the
-# file also tells Dagster the folder is meant to be its instance.
-INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+# file also tells Dagster the folder is meant to be its instance. One run at a time: every
+# warehouse run builds in the same build folder, clears what it finds there and publishes
+# over the same file, and DuckDB has one writer per file. A limit on a run tag would miss
+# the runs the UI launches from the asset graph, which carry no job tags; this one cannot.
+INSTANCE_CONFIG = """\
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
+_IN_PROGRESS = [
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -52,6 +67,19 @@ def dagster_instance() -> dg.DagsterInstance:
         config.write_text(INSTANCE_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
+
+
+def refuse_if_busy(instance: dg.DagsterInstance) -> None:
+    """`klima run` executes in this process, past the instance's run queue, so it checks by
+    itself that no other run (from the UI, a schedule or a sensor) is writing."""
+    records = instance.get_run_records(dg.RunsFilter(statuses=_IN_PROGRESS), limit=1)
+    if records:
+        run = records[0].dagster_run
+        raise KlimaError(
+            f"Run {run.run_id} of {run.job_name} is in progress ({run.status.value}); the "
+            "warehouse has one writer at a time. Wait for it to finish and try again; if its "
+            "process is gone, terminate the run in the Dagster UI first."
+        )
 
 
 def run_status_report(
@@ -76,12 +104,14 @@ def run_status_report(
     from klima_pipeline.definitions import defs
 
     job = defs.resolve_job_def(JOB_NAME)
-    total_steps = len(job.asset_layer.executable_asset_keys) if job.asset_layer else None
+    # One step per op: a SQL file, a check, a loader (not per table: a file builds several).
+    total_steps = len(job.graph.nodes)
     run_config = {
         "loggers": {"progress": {"config": {"total_steps": total_steps}}},
         "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
     }
     with dagster_instance() as instance:
+        refuse_if_busy(instance)
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition_key,
@@ -89,19 +119,34 @@ def run_status_report(
             raise_on_error=False,
         )
     if not result.success:
-        raise KlimaError(_failure_message(result))
+        raise KlimaError(failure_message(result))
     reports = setting("KLIMA_REPORTS_DIR") / partition_key
     files = sorted(p for p in reports.glob("*") if p.suffix in {".md", ".pdf"})
     return RunResult(result.run_id, report_year, files)
 
 
-def _failure_message(result: dg.ExecuteInProcessResult) -> str:
+def failure_message(result: dg.ExecuteInProcessResult) -> str:
+    failed_checks = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.asset_check_evaluation_data.passed
+        and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+    ]
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    if not failures:
+    if not failures and not failed_checks:
         return f"Run {result.run_id} failed; see the run in the Dagster UI"
-    lines = []
+    lines = [check_failure_line(evaluation) for evaluation in failed_checks]
+    if failed_checks:
+        lines.append(
+            "A failed blocking check stops what depends on it: no metrics from the checked "
+            "table, no publish, no report. The check in the Dagster UI lists its findings."
+        )
     for event in failures:
         error = event.step_failure_data.error
+        # The check evaluations above already say why a check step failed.
+        if failed_checks and error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            continue
         # The user's own exception is the cause of Dagster's wrapper; its text names the file.
         while (
             error is not None
