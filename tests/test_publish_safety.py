@@ -122,11 +122,6 @@ class KillPoint:
     delay_s: float = 0.0  # after the marker, before the kill
 
 
-# Reports are written file by file (each by temporary name and rename), not swapped in as
-# a set: a run killed while writing them leaves new charts beside the old text.
-REPORT_SET_NOT_ATOMIC = pytest.mark.xfail(
-    reason="the report files of a year are not replaced as one set", strict=True
-)
 KILL_POINTS = [
     KillPoint("staging", "staging/inventory"),
     KillPoint("sql-layers", "core/emissions"),
@@ -164,13 +159,7 @@ def killed(baseline: Site) -> dict[str, tuple[Site, int, list[str]]]:
         return {name: (sites[name], *future.result()) for name, future in results.items()}
 
 
-@pytest.mark.parametrize(
-    "point",
-    [
-        pytest.param(p.name, marks=REPORT_SET_NOT_ATOMIC if p.name == "report" else ())
-        for p in KILL_POINTS
-    ],
-)
+@pytest.mark.parametrize("point", [p.name for p in KILL_POINTS])
 def test_a_run_killed_leaves_the_published_warehouse_and_reports_as_they_were(
     baseline: Site, killed: dict, point: str
 ) -> None:

@@ -366,3 +366,36 @@ def test_report_files_are_readable_by_everyone_the_folder_allows(tmp_path):
     finally:
         os.umask(previous)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_year_is_replaced_as_one_set_and_one_language_keeps_the_other(tmp_path):
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions())
+    reports = tmp_path / "reports"
+    build_report(warehouse, reports, REPORT_YEAR, fact_sheets=False)
+    year = reports / str(REPORT_YEAR)
+    english = (year / f"{FILES['en']}-{REPORT_YEAR}.pdf").read_bytes()
+
+    written = build_report(warehouse, reports, REPORT_YEAR, languages=("da",), fact_sheets=False)
+
+    assert all(path.is_file() and year in path.parents for path in written)
+    assert (year / f"{FILES['en']}-{REPORT_YEAR}.pdf").read_bytes() == english
+    assert sorted(p.name for p in reports.iterdir()) == [str(REPORT_YEAR)], "nothing left aside"
+
+
+def test_a_run_killed_between_the_two_renames_is_undone_by_the_next(tmp_path):
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions())
+    reports = tmp_path / "reports"
+    build_report(warehouse, reports, REPORT_YEAR, languages=("da",), fact_sheets=False)
+    year = reports / str(REPORT_YEAR)
+    danish = (year / f"{FILES['da']}-{REPORT_YEAR}.md").read_bytes()
+    # Killed after moving the old set aside, before the new set arrived, with a half-built
+    # folder left behind.
+    year.rename(reports / f".{REPORT_YEAR}.replaced-99999")
+    (reports / f".{REPORT_YEAR}.building-x").mkdir()
+    (reports / f".{REPORT_YEAR}.building-x" / "half.pdf").write_bytes(b"%PDF-")
+
+    from klima_pipeline.report.files import recover_folder
+
+    recover_folder(year)
+    assert (year / f"{FILES['da']}-{REPORT_YEAR}.md").read_bytes() == danish
+    assert sorted(p.name for p in reports.iterdir()) == [str(REPORT_YEAR)]

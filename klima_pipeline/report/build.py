@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import commentary, factsheets
 from .content import Assets, Builder
 from .data import read_warehouse
-from .files import write_bytes, write_text
+from .files import begin_folder, replace_folder, write_text
 from .messages import LANGUAGES
-from .render import compile_pdf, render
+from .render import render, submit_pdf
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +40,33 @@ def build_report(
     if commentary_dir is None:
         commentary_dir = Path(reports_dir) / "commentary"
     data = read_warehouse(Path(warehouse), report_year)
-    root = Path(reports_dir) / str(report_year)
+    target = Path(reports_dir) / str(report_year)
+    # The year's files are built aside and swapped in as one set (files.replace_folder).
+    root = begin_folder(target)
     assets = Assets(root)
     members = int(data["municipality"]["is_member"].astype(bool).sum())
     with_sheets = fact_sheets if fact_sheets is not None else members <= FACT_SHEET_LIMIT
-    for lang in languages:
-        builder = Builder(data, lang, assets, commentary.loader(commentary_dir, report_year, lang))
-        report = builder.build()
-        commentary.warn_unknown(commentary_dir, report_year, lang, (x.id for x in report.sections))
-        stem = f"{REPORT_NAMES[lang]}-{report_year}"
-        assets.written.append(write_text(root / f"{stem}.md", render("report.md.j2", r=report)))
-        source = render("report.typ.j2", r=report)
-        assets.written.append(write_bytes(root / f"{stem}.pdf", compile_pdf(source, root)))
-        if with_sheets:
-            assets.written += factsheets.write(builder, root)
-    return assets.written
+    written: list[Path | Future[Path]] = []
+    # PDFs compile in child processes one at a time, while this thread goes on with the
+    # next language's charts: on two cores the report takes the longer of the two, not
+    # their sum, and at most one typst process holds memory at a time.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pdfs:
+        for lang in languages:
+            start = len(assets.written)
+            builder = Builder(
+                data, lang, assets, commentary.loader(commentary_dir, report_year, lang)
+            )
+            report = builder.build()
+            commentary.warn_unknown(
+                commentary_dir, report_year, lang, (x.id for x in report.sections)
+            )
+            written += assets.written[start:]
+            stem = f"{REPORT_NAMES[lang]}-{report_year}"
+            written.append(write_text(root / f"{stem}.md", render("report.md.j2", r=report)))
+            source = render("report.typ.j2", r=report)
+            written.append(submit_pdf(pdfs, root / f"{stem}.pdf", source, root))
+            if with_sheets:
+                written += factsheets.write(builder, root, pdfs)
+        paths = [p.result() if isinstance(p, Future) else p for p in written]
+    replace_folder(root, target)
+    return [target / path.relative_to(root) for path in paths]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,43 @@ def _default_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def begin_folder(target: Path) -> Path:
+    """A private folder beside `target` to build its next version in.
+
+    It starts as a copy of the current version, so a run that writes one language keeps
+    the other. What a killed run left behind is cleaned up first (see `recover_folder`).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover_folder(target)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+    os.chmod(staging, 0o777 & _default_file_mode() | 0o111)
+    if target.exists():
+        shutil.copytree(target, staging, dirs_exist_ok=True)
+    return staging
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Swap the finished `staging` folder in as `target`: readers see the old set or the
+    new one, never a mix. Two renames; a kill between them is undone by `recover_folder`."""
+    replaced = target.with_name(f".{target.name}.replaced-{os.getpid()}")
+    if target.exists():
+        os.rename(target, replaced)
+    os.rename(staging, target)
+    shutil.rmtree(replaced, ignore_errors=True)
+
+
+def recover_folder(target: Path) -> None:
+    """Undo what a killed run left: restore the old set if it was moved aside and the new
+    one never arrived, and delete half-built folders."""
+    for replaced in sorted(target.parent.glob(f".{target.name}.replaced-*")):
+        if target.exists():
+            shutil.rmtree(replaced, ignore_errors=True)
+        else:
+            os.rename(replaced, target)
+    for building in target.parent.glob(f".{target.name}.building-*"):
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
