@@ -7,6 +7,7 @@ there are.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +15,10 @@ import pandas as pd
 
 from . import style
 from .content import Builder
-from .files import write_bytes, write_text
+from .files import write_text
 from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
-from .render import compile_pdf, render
+from .render import render, submit_pdf
 
 ACTION_COLS = ["planned", "in_progress", "completed", "cancelled"]
 COMBINED = {"da": "faktaark", "en": "fact-sheets"}
@@ -174,12 +175,13 @@ def _pct(rate: object) -> object:
     return None if rate is None or pd.isna(rate) else 100 * float(rate)  # type: ignore[arg-type]
 
 
-def write(b: Builder, root: Path) -> list[Path]:
+def write(b: Builder, root: Path, pdfs: Executor | None = None) -> list[Path | Future[Path]]:
+    """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given)."""
     folder = root / "kommuner"
     all_sheets = sheets(b)
     if not all_sheets:
         return []
-    written: list[Path] = []
+    written: list[Path | Future[Path]] = []
     prefix = b.t("fs_file")
     title = b.t("fs_title", year=b.year)
     labels = {"data": b.t("label_data"), "page": b.t("label_page")}
@@ -188,6 +190,5 @@ def write(b: Builder, root: Path) -> list[Path]:
         written.append(write_text(folder / f"{prefix}-{b.year}-{sheet.code}.md", text))
     source = render("factsheets.typ.j2", sheets=all_sheets, title=title, lang=b.lang,
                     labels=labels, status_colours=style.STATUS_COLOURS)  # fmt: skip
-    pdf = compile_pdf(source, root)
-    written.append(write_bytes(folder / f"{COMBINED[b.lang]}-{b.year}.pdf", pdf))
+    written.append(submit_pdf(pdfs, folder / f"{COMBINED[b.lang]}-{b.year}.pdf", source, root))
     return written
