@@ -5,6 +5,8 @@ steps). Runs themselves are kept apart by the instance's run limit (docs/operati
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
 from klima_pipeline.assets import all_assets
@@ -19,10 +21,14 @@ from klima_pipeline.sensors import sensors
 
 paths = Paths.from_env()
 
-defs = dg.Definitions(
-    # The live StatBank pull is defined here, not in `all_assets`, so that no run of "all
+with warnings.catch_warnings():  # code references are beta; "open in editor" is worth it
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    # The live StatBank pull is added here, not in `all_assets`, so that no run of "all
     # assets" (a test, a full materialisation) reaches for the network.
-    assets=[*all_assets, statbank_pull],
+    assets = dg.with_source_code_references([*all_assets, statbank_pull])
+
+defs = dg.Definitions(
+    assets=assets,
     asset_checks=asset_checks,
     jobs=jobs,
     schedules=schedules,

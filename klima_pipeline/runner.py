@@ -78,7 +78,8 @@ def refuse_if_busy(instance: dg.DagsterInstance) -> None:
         raise KlimaError(
             f"Run {run.run_id} of {run.job_name} is in progress ({run.status.value}); the "
             "warehouse has one writer at a time. Wait for it to finish and try again; if its "
-            "process is gone, terminate the run in the Dagster UI first."
+            "process is gone, end the run in the Dagster UI first (Terminate, then force "
+            "termination), since nothing else ever will."
         )
 
 
