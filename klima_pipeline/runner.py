@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from klima_pipeline.errors import KlimaError
 from klima_pipeline.ingest import LOADERS, load_reference
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
+from klima_pipeline.resources import WarehouseResource
+from klima_pipeline.resources.warehouse import writer_lock
 
 JOB_NAME = "status_report_job"
 
@@ -52,6 +56,8 @@ concurrency:
   runs:
     max_concurrent_runs: 1
 """
+# Longer than a run takes from starting to its first build step (observing the raw files).
+STARTUP_GRACE_S = 120
 _IN_PROGRESS = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
@@ -69,18 +75,43 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def refuse_if_busy(instance: dg.DagsterInstance) -> None:
-    """`klima run` executes in this process, past the instance's run queue, so it checks by
-    itself that no other run (from the UI, a schedule or a sensor) is writing."""
-    records = instance.get_run_records(dg.RunsFilter(statuses=_IN_PROGRESS), limit=1)
-    if records:
-        run = records[0].dagster_run
-        raise KlimaError(
-            f"Run {run.run_id} of {run.job_name} is in progress ({run.status.value}); the "
-            "warehouse has one writer at a time. Wait for it to finish and try again; if its "
-            "process is gone, end the run in the Dagster UI first (Terminate, then force "
-            "termination), since nothing else ever will."
-        )
+PID_TAG, HOST_TAG = "klima/pid", "klima/host"
+
+
+def _process_is_gone(tags: dict[str, str]) -> bool:
+    """For a run `klima run` started on this machine: is its process gone?"""
+    if tags.get(HOST_TAG) != socket.gethostname() or not tags.get(PID_TAG, "").isdigit():
+        return False
+    try:
+        os.kill(int(tags[PID_TAG]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def end_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark as failed the runs the instance records as in progress whose process is gone.
+
+    Called while this process holds the warehouse's writer lock: a live run holds that lock
+    from its first build step, so an in-progress run older than a start-up grace period
+    without it died (killed, machine restarted). Nothing else would ever end it, and the UI
+    would show it running forever. A younger run is left alone; if it is alive it will find
+    the lock taken and fail with a clear message.
+    """
+    ended = []
+    cutoff = time.time() - STARTUP_GRACE_S
+    for record in instance.get_run_records(dg.RunsFilter(statuses=_IN_PROGRESS)):
+        started = record.start_time or record.create_timestamp.timestamp()
+        if _process_is_gone(record.dagster_run.tags) or started < cutoff:
+            instance.report_run_failed(
+                record.dagster_run,
+                "Ended by klima run: the run's process no longer held the warehouse writer "
+                "lock, so it had died.",
+            )
+            ended.append(record.dagster_run.run_id)
+    return ended
 
 
 def run_status_report(
@@ -111,12 +142,14 @@ def run_status_report(
         "loggers": {"progress": {"config": {"total_steps": total_steps}}},
         "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
     }
-    with dagster_instance() as instance:
-        refuse_if_busy(instance)
+    warehouse = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE")))
+    with dagster_instance() as instance, writer_lock(warehouse.build_dir):
+        end_dead_runs(instance)
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition_key,
             run_config=run_config,
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
             raise_on_error=False,
         )
     if not result.success:

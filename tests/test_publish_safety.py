@@ -26,7 +26,12 @@ import duckdb
 import pytest
 from conftest import materialize
 
-from klima_pipeline.resources.warehouse import BUILD_DIR_NAME, PAUSE_ENV, previous_path
+from klima_pipeline.resources.warehouse import (
+    BUILD_DIR_NAME,
+    PAUSE_ENV,
+    WRITER_LOCK_NAME,
+    previous_path,
+)
 
 KLIMA = Path(sys.executable).parent / "klima"
 INVENTORY = "klimaregnskab/klimaregnskab_2018-2022.csv"
@@ -178,15 +183,10 @@ def test_a_run_killed_leaves_the_published_warehouse_and_reports_as_they_were(
     assert left, "a run killed mid-build leaves its working file behind"
 
 
-def end_killed_runs(site: Site) -> None:
-    """What `klima run` asks a user to do after a kill: end the run Dagster still records
-    as in progress (its process is gone, so nothing else ever will)."""
+def runs_by_status(site: Site) -> dict[str, int]:
     with dg.DagsterInstance.from_config(str(site.root / "dagster")) as instance:
-        stale = instance.get_run_records(
-            dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
-        )
-        for record in stale:
-            instance.report_run_failed(record.dagster_run)
+        statuses = [record.dagster_run.status.value for record in instance.get_run_records()]
+    return {status: statuses.count(status) for status in set(statuses)}
 
 
 # An analyst's session: one read-only connection, the same query in a loop, each answer
@@ -227,7 +227,8 @@ def test_the_next_run_cleans_up_and_succeeds_while_an_analyst_reads_the_old_vers
     revised_line = f"{line.rsplit(';', 1)[0]};{old + 1000:.1f}"
     inventory.write_text(text.replace(line, revised_line), encoding="utf-8")
     site = Site(site.root, revised_raw)
-    end_killed_runs(site)
+    # The killed run is still recorded as in progress: nothing has told Dagster it died.
+    assert runs_by_status(site).get("STARTED") == 1
 
     readings, stop = tmp_path / "readings.jsonl", tmp_path / "stop"
     reader = subprocess.Popen(
@@ -270,6 +271,11 @@ def test_the_next_run_cleans_up_and_succeeds_while_an_analyst_reads_the_old_vers
         ).fetchall()
     assert new == pytest.approx(old + 1000), "a new session sees the new version"
     assert revisions == [(code, year, old, pytest.approx(old + 1000))]
-    assert list((site.warehouse.parent / BUILD_DIR_NAME).iterdir()) == []
+    assert [p.name for p in (site.warehouse.parent / BUILD_DIR_NAME).iterdir()] == [
+        WRITER_LOCK_NAME
+    ]
     assert not list(site.warehouse.parent.glob("*.tmp"))
+    # The next run found the killed one's process gone and ended it in the instance.
+    assert "STARTED" not in runs_by_status(site)
+    assert runs_by_status(site).get("FAILURE") == 1
     assert previous_path(site.warehouse).exists(), "the version it replaced is kept"

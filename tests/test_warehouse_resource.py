@@ -12,7 +12,11 @@ import duckdb
 import pytest
 
 from klima_pipeline.resources import WarehouseResource
-from klima_pipeline.resources.warehouse import previous_path
+from klima_pipeline.resources.warehouse import (
+    WRITER_LOCK_NAME,
+    WarehouseBusy,
+    previous_path,
+)
 
 
 def build_version(warehouse: WarehouseResource, run_id: str, version: int) -> None:
@@ -36,7 +40,7 @@ def test_publish_replaces_the_warehouse_and_keeps_the_previous_generation(tmp_pa
 
     assert published_version(warehouse.published_path) == 2
     assert published_version(previous_path(warehouse.published_path)) == 1
-    assert list(warehouse.build_dir.iterdir()) == []
+    assert [p.name for p in warehouse.build_dir.iterdir()] == [WRITER_LOCK_NAME]
 
     warehouse.rollback()
     assert published_version(warehouse.published_path) == 1
@@ -58,7 +62,10 @@ def test_a_new_build_removes_what_a_crashed_run_left_behind(tmp_path: Path) -> N
     for half_copy in half_copies:
         half_copy.write_bytes(b"partial")
     build_version(warehouse, "next-run", 2)
-    assert sorted(p.name for p in warehouse.build_dir.iterdir()) == ["next-run.duckdb"]
+    assert sorted(p.name for p in warehouse.build_dir.iterdir()) == [
+        "next-run.duckdb",
+        WRITER_LOCK_NAME,
+    ]
     assert not any(p.exists() for p in half_copies)
     warehouse.publish("next-run")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build", "klima.duckdb"]
@@ -127,3 +134,33 @@ def test_the_published_file_opens_in_the_duckdb_1_5_cli(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "7"
+
+
+HOLD_THE_WRITER_LOCK = """
+import sys
+from klima_pipeline.resources import WarehouseResource
+WarehouseResource(path=sys.argv[1]).start_build("other-run")
+print("building", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_one_live_writer_at_a_time_and_a_killed_one_leaves_no_lock(tmp_path: Path) -> None:
+    warehouse = WarehouseResource(path=str(tmp_path / "klima.duckdb"))
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_WRITER_LOCK, warehouse.path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout.readline().strip() == "building"
+        with pytest.raises(WarehouseBusy, match="one writer at a time"):
+            warehouse.start_build("this-run")
+        assert warehouse.working_path("other-run").exists(), "the live run's file is kept"
+    finally:
+        other.kill()  # SIGKILL: no clean-up code runs
+        other.wait(timeout=30)
+    build_version(warehouse, "this-run", 1)
+    warehouse.publish("this-run")
+    assert published_version(warehouse.published_path) == 1

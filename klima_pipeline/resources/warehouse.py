@@ -21,17 +21,20 @@ there. Unset, it costs one environment lookup per publish.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from klima_pipeline.config import DEFAULTS, resolve
+from klima_pipeline.errors import KlimaError
 
 # Older clients (the DuckDB CLI 1.5, R and DBeaver drivers) cannot read the default
 # storage format of DuckDB 2.0; this one they can (interface.md, Warehouse).
@@ -116,6 +119,64 @@ def _fsync_dir(directory: Path) -> None:
         _fsync_file(directory)
 
 
+WRITER_LOCK_NAME = "writer.lock"
+
+
+class WarehouseBusy(KlimaError):
+    """Another live process is building this warehouse."""
+
+
+@dataclass
+class _HeldLock:
+    fd: int
+    pinned: bool  # held for a whole `klima run`, not released when the run publishes
+
+
+# The writer locks this process holds, by lock file. An flock belongs to the process: the
+# kernel drops it when the process dies, so a run killed with SIGKILL never leaves the
+# warehouse locked, and a live writer is never mistaken for a dead one.
+_held_locks: dict[Path, _HeldLock] = {}
+
+
+def acquire_writer_lock(build_dir: Path, *, pinned: bool = False) -> None:
+    """Take the warehouse's writer lock for this process (again taking it is a no-op)."""
+    path = build_dir / WRITER_LOCK_NAME
+    held = _held_locks.get(path)
+    if held is not None:
+        held.pinned = held.pinned or pinned
+        return
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise WarehouseBusy(
+            f"Another process is building the warehouse in {build_dir}; the warehouse has "
+            "one writer at a time. Try again when that run has finished."
+        ) from None
+    _held_locks[path] = _HeldLock(fd, pinned)
+
+
+def release_writer_lock(build_dir: Path, *, unpin: bool = False) -> None:
+    path = build_dir / WRITER_LOCK_NAME
+    held = _held_locks.get(path)
+    if held is None or (held.pinned and not unpin):
+        return
+    del _held_locks[path]
+    os.close(held.fd)  # closing the only descriptor releases the flock
+
+
+@contextlib.contextmanager
+def writer_lock(build_dir: Path) -> Iterator[None]:
+    """Hold the writer lock for a whole run in this process (`klima run`)."""
+    acquire_writer_lock(build_dir, pinned=True)
+    try:
+        yield
+    finally:
+        release_writer_lock(build_dir, unpin=True)
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The published DuckDB warehouse (`KLIMA_WAREHOUSE`) and the run's private build of it."""
 
@@ -144,13 +205,14 @@ class WarehouseResource(dg.ConfigurableResource):
     def start_build(self, run_id: str) -> Path:
         """Begin a fresh working file for the run, removing what crashed runs left behind.
 
-        Runs that write the warehouse are serialised (one writer), so any other file in
-        the build folder, and a half-made copy of the previous generation or of a
-        rollback, belongs to a run that no longer exists.
+        The run takes the writer lock first (and fails if a live process holds it), so any
+        other file in the build folder, and a half-made copy of the previous generation or
+        of a rollback, belongs to a run that no longer exists.
         """
-        self.build_dir.mkdir(parents=True, exist_ok=True)
+        acquire_writer_lock(self.build_dir)
         for leftover in self.build_dir.iterdir():
-            leftover.unlink(missing_ok=True)
+            if leftover.name != WRITER_LOCK_NAME:
+                leftover.unlink(missing_ok=True)
         _staged_previous(self.published_path).unlink(missing_ok=True)
         _staged_rollback(self.published_path).unlink(missing_ok=True)
         path = self.working_path(run_id)
@@ -164,6 +226,7 @@ class WarehouseResource(dg.ConfigurableResource):
             con.execute("checkpoint")
         _replace_keeping_previous(working, self.published_path)
         Path(f"{working}.wal").unlink(missing_ok=True)
+        release_writer_lock(self.build_dir)
         return self.published_path
 
     def rollback(self) -> Path:
