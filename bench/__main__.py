@@ -1,0 +1,464 @@
+"""`python -m bench [--sizes 98,1000,10000] [--repeat N] [--quick]`: measure and print the table.
+
+Raw folders are generated once per size and kept under bench/results/ (git-ignored),
+regenerated when the sample-data generator changes. Every measurement runs in a fresh
+process; its peak memory is the largest resident set of that process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.stage import MARKER, STAGE_GROUPS
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_SIZES = (98, 1000, 10_000)
+MiB = 1024 * 1024
+
+# Targets of issue 7 (2 cores, 24 GiB).
+TARGET_RUN_98_S = 15.0
+TARGET_RATIO = {98: 1.5, 10_000: 2.0}
+TARGET_PEAK_10000 = 2 * 1024 * MiB
+TARGET_REFRESH_S = 3.0
+
+STAGE_LABELS = {
+    "ingest": "ingest (reference + staging)",
+    "warehouse": "warehouse (core + mart SQL)",
+    "metrics": "metrics (metrics SQL)",
+    "publish": "publish",
+    "report": "charts + report (da, en)",
+}
+
+
+@dataclass
+class Measurement:
+    wall_s: float  # the work itself, as the process reports it (no start-up)
+    cpu_s: float
+    peak_rss: int  # bytes, the whole process (start-up included)
+    process_wall_s: float  # the process from start to exit
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _tree_rss(pid: int, page: int) -> int:
+    """Resident bytes of a process and its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
+def run_measured(command: list[str], env: dict[str, str], log: Path) -> Measurement:
+    """Run a command, returning its time and the peak memory of its process tree.
+
+    The peak is the larger of the kernel's own (wait4: the largest single process of the
+    tree) and the sum over the tree polled every 50 ms (processes alive at once)."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
+        polled = [0]
+        done = threading.Event()
+        page = os.sysconf("SC_PAGE_SIZE")
+
+        def poll() -> None:
+            while not done.wait(0.05):
+                polled[0] = max(polled[0], _tree_rss(process.pid, page))
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        done.set()
+        poller.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    process_wall = time.perf_counter() - started
+    text = log.read_text(errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}); see {log}")
+    reported = [line for line in text.splitlines() if line.startswith(MARKER)]
+    extra = json.loads(reported[-1][len(MARKER) :]) if reported else {}
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(
+        wall_s=extra.get("wall_s", process_wall),
+        cpu_s=extra.get("cpu_s", cpu),
+        peak_rss=max(usage.ru_maxrss * 1024, polled[0]),
+        process_wall_s=process_wall,
+        extra=extra,
+    )
+
+
+def sample_data_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "klima_pipeline" / "sample_data").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def raw_folder(size: int) -> Path:
+    """`klima sample-data --municipalities size`, generated once and kept."""
+    folder = RESULTS / f"raw-{size}"
+    stamp = folder / ".bench-fingerprint"
+    fingerprint = sample_data_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"  generating sample data for {size:,} municipalities …", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "klima_pipeline.cli", "sample-data", "--out", str(folder),
+         "--municipalities", str(size)],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    stamp.write_text(fingerprint)
+    return folder
+
+
+@dataclass
+class Workspace:
+    """One size's folders: warehouse, reports and Dagster instance, in a temporary folder."""
+
+    root: Path
+    raw: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "klima.duckdb"
+
+    def env(self) -> dict[str, str]:
+        return os.environ | {
+            "KLIMA_RAW_DIR": str(self.raw),
+            "KLIMA_WAREHOUSE": str(self.warehouse),
+            "KLIMA_REPORTS_DIR": str(self.root / "reports"),
+            "DAGSTER_HOME": str(self.root / "dagster"),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def working_file(self, run_id: str) -> Path:
+        # The layout of WarehouseResource.working_path: <warehouse dir>/.build/<run id>.duckdb
+        return self.warehouse.parent / ".build" / f"{run_id}.duckdb"
+
+    def log(self, name: str) -> Path:
+        return self.root / f"{name}.log"
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def report_year(ws: Workspace) -> int:
+    command = python("-c", "import sys; from klima_pipeline.runner import survey_years; "
+                     "print(survey_years(__import__('pathlib').Path(sys.argv[1]))[-1])",
+                     str(ws.raw))  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, env=ws.env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return int(done.stdout.split()[-1])
+
+
+def init_instance(ws: Workspace) -> None:
+    """Create the Dagster instance first, as a user's `.dagster` already exists."""
+    command = python("-c", "from klima_pipeline.runner import dagster_instance; "
+                     "dagster_instance().dispose()")  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env=ws.env(), check=True)
+
+
+def measure_stages(ws: Workspace, year: int) -> dict[str, Measurement]:
+    """The job's stages, each a run of its part of the job in a fresh process. The
+    working file is handed from one stage's run to the next, as one run would have it."""
+    out: dict[str, Measurement] = {}
+    previous: str | None = None
+    for stage in STAGE_GROUPS:
+        run_id = str(uuid.uuid4())
+        if previous is not None and stage != "report":
+            old = ws.working_file(previous)
+            if old.exists():
+                os.replace(old, ws.working_file(run_id))
+        out[stage] = run_measured(
+            python("-m", "bench.stage", stage, "--run-id", run_id, "--year", str(year)),
+            ws.env(),
+            ws.log(f"stage-{stage}"),
+        )
+        previous = run_id
+    return out
+
+
+def measure_run(ws: Workspace) -> Measurement:
+    return run_measured(python("-m", "klima_pipeline.cli", "run"), ws.env(), ws.log("klima-run"))
+
+
+def measure_floor(ws: Workspace) -> Measurement:
+    path = ws.root / "floor" / "floor.duckdb"
+    return run_measured(
+        python("-m", "bench.stage", "floor", "--path", str(path)), ws.env(), ws.log("floor")
+    )
+
+
+def measure_refresh(ws: Workspace) -> Measurement | None:
+    """A sensor evaluation on an unchanged raw folder, after one that saw it first; None
+    when the code location has no sensor."""
+    state = ws.root / "sensor-cursors.json"
+    command = python("-m", "bench.stage", "refresh", "--path", str(state))
+    first = run_measured(command, ws.env(), ws.log("refresh-first"))
+    if not first.extra.get("sensors"):
+        return None
+    return run_measured(command, ws.env(), ws.log("refresh"))
+
+
+def same_marts(ws: Workspace) -> tuple[int, list[str]]:
+    """Compare every mart table of the floor's file with the published warehouse."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as run (read_only)", [str(ws.warehouse)])
+        con.execute("attach ? as floor (read_only)", [str(ws.root / "floor" / "floor.duckdb")])
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'floor' "
+                "and schema_name = 'mart' order by 1"
+            ).fetchall()
+        ]
+        differing = []
+        for table in tables:
+            ((diff,),) = con.execute(
+                f"select count(*) from ((from run.mart.{table} except all "
+                f"from floor.mart.{table}) union all (from floor.mart.{table} except all "
+                f"from run.mart.{table}))"
+            ).fetchall()
+            if diff:
+                differing.append(table)
+        return len(tables), differing
+    finally:
+        con.close()
+
+
+def median(values: list[Measurement]) -> Measurement:
+    return Measurement(
+        wall_s=statistics.median(m.wall_s for m in values),
+        cpu_s=statistics.median(m.cpu_s for m in values),
+        peak_rss=int(statistics.median(m.peak_rss for m in values)),
+        process_wall_s=statistics.median(m.process_wall_s for m in values),
+        extra=values[-1].extra,
+    )
+
+
+@dataclass
+class SizeResult:
+    size: int
+    rows: dict[str, Measurement]
+    refresh: Measurement | None
+    startup_s: float
+    marts: tuple[int, list[str]]
+
+    @property
+    def run_to_floor(self) -> float:
+        run = sum(self.rows[s].wall_s for s in ("ingest", "warehouse", "metrics"))
+        return run / self.rows["floor"].wall_s
+
+    @property
+    def run_to_floor_cpu(self) -> float:
+        run = sum(self.rows[s].cpu_s for s in ("ingest", "warehouse", "metrics"))
+        return run / self.rows["floor"].cpu_s
+
+
+def bench_size(size: int, repeat: int) -> SizeResult:
+    raw = raw_folder(size)
+    samples: dict[str, list[Measurement]] = {}
+    refresh: list[Measurement] = []
+    # Kept when a measurement fails, for its logs.
+    tmp = tempfile.mkdtemp(prefix=f"klima-bench-{size}-")
+    ws = Workspace(Path(tmp), raw)
+    init_instance(ws)
+    year = report_year(ws)
+    for attempt in range(repeat):
+        print(f"  {size:,} municipalities, round {attempt + 1} of {repeat} …", flush=True)
+        measured = measure_stages(ws, year)
+        measured["klima run"] = measure_run(ws)
+        measured["floor"] = measure_floor(ws)
+        for name, value in measured.items():
+            samples.setdefault(name, []).append(value)
+        once = measure_refresh(ws)
+        if once is not None:
+            refresh.append(once)
+    marts = same_marts(ws)
+    startup = statistics.median(m.extra.get("import_wall_s", 0.0) for m in samples["ingest"])
+    shutil.rmtree(tmp, ignore_errors=True)
+    rows = {name: median(values) for name, values in samples.items()}
+    return SizeResult(size, rows, median(refresh) if refresh else None, startup, marts)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "cpus": str(os.cpu_count()),
+        "memory": f"{memory / 1024**3:.1f} GiB",
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": metadata.version("duckdb"),
+        "dagster": metadata.version("dagster"),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def fmt_row(size: str, name: str, m: Measurement | None, note: str = "") -> str:
+    if m is None:
+        return f"| {size} | {name} | | | | {note} |"
+    peak = f"{m.peak_rss / MiB:,.0f}"
+    return f"| {size} | {name} | {m.wall_s:.2f} | {m.cpu_s:.2f} | {peak} | {note} |"
+
+
+def table(results: list[SizeResult]) -> str:
+    lines = [
+        "| municipalities | measurement | wall s | CPU s | peak MiB | note |",
+        "|---:|---|---:|---:|---:|---|",
+    ]
+    for r in results:
+        size = f"{r.size:,}"
+        lines.append(fmt_row(size, "start-up (imports, definitions)", None,
+                             f"{r.startup_s:.2f} s per process"))  # fmt: skip
+        for stage, label in STAGE_LABELS.items():
+            m = r.rows[stage]
+            lines.append(fmt_row(size, label, m, f"{m.extra.get('steps', '?')} steps"))
+        stages = [r.rows[s] for s in STAGE_LABELS]
+        total = Measurement(sum(m.wall_s for m in stages), sum(m.cpu_s for m in stages),
+                            max(m.peak_rss for m in stages), 0.0)  # fmt: skip
+        lines.append(fmt_row(size, "stages, summed", total, "peak: the largest stage"))
+        run = r.rows["klima run"]
+        whole = Measurement(run.process_wall_s, run.cpu_s, run.peak_rss, run.process_wall_s)
+        lines.append(fmt_row(size, "**klima run**, whole process", whole, "as a user waits"))
+        floor = r.rows["floor"]
+        count, differing = r.marts
+        same = f"same {count} mart tables" if not differing else f"differs: {differing}"
+        lines.append(fmt_row(size, "floor: ingest → metrics, plain DuckDB", floor, same))
+        lines.append(
+            f"| {size} | **run / floor** (ingest + warehouse + metrics) | "
+            f"{r.run_to_floor:.2f}× | {r.run_to_floor_cpu:.2f}× | | |"
+        )
+        if r.refresh is None:
+            lines.append(fmt_row(size, "refresh, no raw file changed", None,
+                                 "no sensor in the code location: a refresh is a whole "
+                                 "`klima run`, everything rebuilt"))  # fmt: skip
+        else:
+            requests = r.refresh.extra.get("run_requests")
+            lines.append(fmt_row(size, "refresh, no raw file changed (sensor tick)", r.refresh,
+                                 f"{requests} run requests"))  # fmt: skip
+    return "\n".join(lines)
+
+
+def verdicts(results: list[SizeResult]) -> list[str]:
+    by_size = {r.size: r for r in results}
+    out = []
+
+    def verdict(ok: bool, text: str) -> None:
+        out.append(f"- {'met ' if ok else 'MISSED'}: {text}")
+
+    if 98 in by_size:
+        run = by_size[98].rows["klima run"].process_wall_s
+        target = f"target ≤ {TARGET_RUN_98_S:g} s"
+        verdict(run <= TARGET_RUN_98_S, f"98: klima run {run:.1f} s ({target})")
+    for size, limit in TARGET_RATIO.items():
+        if size in by_size:
+            ratio = by_size[size].run_to_floor
+            verdict(ratio <= limit, f"{size:,}: run / floor {ratio:.2f}× (target ≤ {limit:g}×)")
+    if 10_000 in by_size:
+        r = by_size[10_000]
+        peak = max(m.peak_rss for m in r.rows.values())
+        verdict(peak <= TARGET_PEAK_10000,
+                f"10,000: peak memory {peak / MiB:,.0f} MiB (target ≤ 2,048 MiB)")  # fmt: skip
+        if 1000 in by_size:
+            for name in ("klima run", "floor"):
+                growth = r.rows[name].process_wall_s / by_size[1000].rows[name].process_wall_s
+                verdict(growth <= 10.0, f"1,000 → 10,000: {name} time × {growth:.1f} "
+                        "(target ≤ × 10, linear)")  # fmt: skip
+    for r in results:
+        if r.refresh is not None:
+            requests = r.refresh.extra.get("run_requests", 0)
+            ok = r.refresh.wall_s <= TARGET_REFRESH_S and requests == 0
+            verdict(ok, f"{r.size:,}: unchanged refresh {r.refresh.wall_s:.2f} s, "
+                    f"{requests} run requests (target ≤ 3 s, none)")  # fmt: skip
+        else:
+            verdict(False, f"{r.size:,}: unchanged refresh: no sensor yet, so a refresh "
+                    "rebuilds everything")  # fmt: skip
+    return out
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", help="municipalities per raw folder, e.g. 98,1000")
+    parser.add_argument("--repeat", type=int, help="rounds per size; the table shows medians")
+    parser.add_argument("--quick", action="store_true", help="98 municipalities, one round")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ("98" if args.quick else ",".join(map(str, DEFAULT_SIZES)))
+    args.sizes = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    args.repeat = args.repeat or 1
+    return args
+
+
+@contextlib.contextmanager
+def saved(name: str) -> Iterator[Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    yield RESULTS / name
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    info = machine()
+    print(f"klima-pipeline benchmark: sizes {args.sizes}, {args.repeat} round(s)", flush=True)
+    results = [bench_size(size, args.repeat) for size in args.sizes]
+    info["load after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    header = (
+        f"{info['date']} · {info['cpus']} CPUs ({info['cpu']}) · {info['memory']} · "
+        f"Python {info['python']} · DuckDB {info['duckdb']} · Dagster {info['dagster']} · "
+        f"load average {info['load']} before, {info['load after']} after"
+    )
+    text = "\n".join([header, "", table(results), "", "Targets:", *verdicts(results)])
+    print("\n" + text)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    with saved(f"bench-{stamp}.md") as path:
+        path.write_text(text + "\n", encoding="utf-8")
+    with saved(f"bench-{stamp}.json") as path:
+        data = {
+            "machine": info,
+            "repeat": args.repeat,
+            "sizes": {
+                str(r.size): {name: m.__dict__ for name, m in r.rows.items()}
+                | {"refresh": r.refresh.__dict__ if r.refresh else None}
+                for r in results
+            },
+        }
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    print(f"\nSaved in {path.with_suffix('.md').relative_to(ROOT)} and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

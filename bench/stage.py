@@ -1,0 +1,178 @@
+"""One measurement, run in its own process: `python -m bench.stage STAGE …`.
+
+The configuration comes from the environment like `klima run` (KLIMA_RAW_DIR,
+KLIMA_WAREHOUSE, KLIMA_REPORTS_DIR, DAGSTER_HOME). The last line on stdout is
+`BENCH {json}` with the wall and CPU seconds of the work itself, without interpreter
+start and imports, which are reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+MARKER = "BENCH "
+
+# Stage → the asset groups of the status report job it materialises. "sources" holds the
+# observed raw folders, where the code location has them.
+STAGE_GROUPS: dict[str, tuple[str, ...]] = {
+    "ingest": ("sources", "staging"),
+    "warehouse": ("core", "marts"),
+    "metrics": ("metrics",),
+    "publish": ("publish",),
+    "report": ("report",),
+}
+
+# The floor writes the same kind of file as the run: attached in the warehouse's portable
+# storage format (resources/warehouse.py), whose writer differs from the default one.
+FLOOR_STORAGE_VERSION = "v1.0.0"
+
+
+def stage_keys(graph: Any, in_job: Iterable[Any]) -> dict[str, set[Any]]:
+    """The job's assets by stage: by group, except that an asset runs no earlier than the
+    stage of what it reads (a mart table built from a metric belongs to the metrics stage)."""
+    order = list(STAGE_GROUPS)
+    stage_of_group = {
+        group: i for i, groups in enumerate(STAGE_GROUPS.values()) for group in groups
+    }
+    in_job = set(in_job)
+    index: dict[Any, int] = {}
+    for key in graph.toposorted_asset_keys:
+        node = graph.get(key)
+        parents = [index[p] for p in node.parent_keys if p in index]
+        index[key] = max([stage_of_group.get(node.group_name or "", 0), *parents])
+    out: dict[str, set[Any]] = {stage: set() for stage in order}
+    for key, i in index.items():
+        if key in in_job:
+            out[order[i]].add(key)
+    return out
+
+
+@contextlib.contextmanager
+def timed(out: dict[str, Any], prefix: str = "") -> Iterator[None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        out[f"{prefix}wall_s"] = time.perf_counter() - wall
+        # process_time counts every thread of the process, so DuckDB's workers too.
+        out[f"{prefix}cpu_s"] = time.process_time() - cpu
+
+
+def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -> dict[str, Any]:
+    """Materialise the stage's assets as a run of the status report job, with the run
+    configuration `klima run` uses."""
+    out: dict[str, Any] = {}
+    with timed(out, "import_"):
+        from klima_pipeline.definitions import defs
+        from klima_pipeline.runner import JOB_NAME, dagster_instance
+
+        job = defs.resolve_job_def(JOB_NAME)
+        keys = stage_keys(defs.resolve_asset_graph(), job.asset_layer.executable_asset_keys)[stage]
+    run_config: dict[str, Any] = {
+        "loggers": {"progress": {"config": {"total_steps": len(keys)}}},
+    }
+    if stage == "report":
+        run_config["ops"] = {"report__status_report": {"config": {"languages": languages}}}
+    with dagster_instance() as instance, timed(out):
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=str(report_year),
+            run_config=run_config,
+            asset_selection=sorted(keys, key=lambda k: k.to_user_string()),
+            run_id=run_id,
+            raise_on_error=True,
+        )
+    out["steps"] = len({e.step_key for e in result.all_events if e.step_key})
+    return out
+
+
+def floor(path: Path, raw_dir: Path) -> dict[str, Any]:
+    """The same work as the ingest, warehouse and metrics stages in one plain DuckDB
+    session: the project's loaders and SQL files, no Dagster, no metadata, one connection."""
+    out: dict[str, Any] = {}
+    with timed(out, "import_"):
+        import duckdb
+
+        from klima_pipeline.ingest import LOADERS, load_reference
+        from klima_pipeline.sql import build_layers
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with timed(out):
+        con = duckdb.connect()
+        con.execute("attach ? as warehouse (storage_version ?)", [str(path), FLOOR_STORAGE_VERSION])
+        con.execute("use warehouse")
+        load_reference(con, raw_dir)
+        # ref.carbon_budget as the reference asset writes it when no budget is configured.
+        con.execute(
+            "create or replace table ref.carbon_budget "
+            "(budget_t double, start_year integer, source varchar)"
+        )
+        for loader in LOADERS.values():
+            loader(con, raw_dir)
+        build_layers(con)
+        con.execute("checkpoint")
+        con.close()
+    return out
+
+
+def refresh(state: Path) -> dict[str, Any]:
+    """A refresh when no raw file changed: one evaluation of the code location's sensors
+    with the cursor their previous evaluation left (kept in `state`)."""
+    out: dict[str, Any] = {}
+    with timed(out, "import_"):
+        import dagster as dg
+
+        from klima_pipeline.definitions import defs
+        from klima_pipeline.runner import dagster_instance
+
+        sensors = list(defs.sensors or [])
+    if not sensors:
+        out["sensors"] = []
+        return out
+    cursors: dict[str, str | None] = json.loads(state.read_text()) if state.exists() else {}
+    requests = 0
+    with dagster_instance() as instance, timed(out):
+        for sensor in sensors:
+            with dg.build_sensor_context(
+                instance=instance,
+                cursor=cursors.get(sensor.name),
+                definitions=defs,
+                resources=defs.resources,
+            ) as context:
+                data = sensor.evaluate_tick(context)
+            requests += len(data.run_requests or [])
+            cursors[sensor.name] = data.cursor
+    state.write_text(json.dumps(cursors))
+    out["sensors"] = [s.name for s in sensors]
+    out["run_requests"] = requests
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.stage")
+    parser.add_argument("stage", choices=[*STAGE_GROUPS, "floor", "refresh"])
+    parser.add_argument("--run-id")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--languages", default="da,en")
+    parser.add_argument("--path", type=Path, help="floor: the file to build; refresh: state")
+    args = parser.parse_args()
+    work: Callable[[], dict[str, Any]]
+    if args.stage == "floor":
+        work = partial(floor, args.path, Path(os.environ["KLIMA_RAW_DIR"]))
+    elif args.stage == "refresh":
+        work = partial(refresh, args.path)
+    else:
+        work = partial(run_stage, args.stage, args.run_id, args.year, args.languages.split(","))
+    print(MARKER + json.dumps(work()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
