@@ -23,10 +23,21 @@ left join core.municipality_year as my
     on my.municipality_code = m.municipality_code and my.year = y.year
 left join core.plan as p on p.municipality_code = m.municipality_code;
 
-create or replace table mart.region_year as
-with region_sums as (
+-- One rule for every aggregate: each municipality-year counts once per scope it belongs
+-- to (its region, the nation, and the cohort when it is a member).
+create or replace temporary table scope_year as
+with scoped as (
+    select 'region' as scope, region_code as scope_code, * from municipality_year_grid
+    union all
+    select 'national', '000', * from municipality_year_grid
+    union all
+    select 'cohort', 'members', * from municipality_year_grid where is_member
+),
+
+scope_sums as (
     select
-        region_code,
+        scope,
+        scope_code,
         year,
         count(*) as municipalities,
         count(*) filter (where not is_complete) as municipalities_missing,
@@ -34,13 +45,14 @@ with region_sums as (
         sum(net_t) as net_sum_t,
         sum(population) as population_sum,
         count(population) as municipalities_with_population
-    from municipality_year_grid
-    group by region_code, year
+    from scoped
+    group by scope, scope_code, year
 ),
 
-region_totals as (
+scope_totals as (
     select
-        region_code,
+        scope,
+        scope_code,
         year,
         case when municipalities_missing = 0 then gross_sum_t end as gross_t,
         case when municipalities_missing = 0 then net_sum_t end as net_t,
@@ -48,95 +60,45 @@ region_totals as (
             as population,
         municipalities,
         municipalities_missing
-    from region_sums
+    from scope_sums
 )
 
+select *, gross_t / population as per_capita_t
+from scope_totals;
+
+create or replace table mart.region_year as
 select
-    t.region_code,
+    s.scope_code as region_code,
     r.region_name,
-    t.year,
-    t.gross_t,
-    t.net_t,
-    t.population,
-    t.gross_t / t.population as per_capita_t,
-    t.municipalities,
-    t.municipalities_missing
-from region_totals as t
-join ref.region as r using (region_code)
-order by t.region_code, t.year;
+    s.year,
+    s.gross_t,
+    s.net_t,
+    s.population,
+    s.per_capita_t,
+    s.municipalities,
+    s.municipalities_missing
+from scope_year as s
+join ref.region as r on r.region_code = s.scope_code
+where s.scope = 'region'
+order by region_code, s.year;
 
 create or replace table mart.national_year as
-with national_sums as (
-    select
-        year,
-        count(*) as municipalities,
-        count(*) filter (where not is_complete) as municipalities_missing,
-        sum(gross_t) as gross_sum_t,
-        sum(net_t) as net_sum_t,
-        sum(population) as population_sum,
-        count(population) as municipalities_with_population
-    from municipality_year_grid
-    group by year
-),
-
-national_totals as (
-    select
-        year,
-        case when municipalities_missing = 0 then gross_sum_t end as gross_t,
-        case when municipalities_missing = 0 then net_sum_t end as net_t,
-        case when municipalities_with_population = municipalities then population_sum end
-            as population,
-        municipalities,
-        municipalities_missing
-    from national_sums
-)
-
-select
-    year,
-    gross_t,
-    net_t,
-    population,
-    gross_t / population as per_capita_t,
-    municipalities,
-    municipalities_missing
-from national_totals
+select year, gross_t, net_t, population, per_capita_t, municipalities, municipalities_missing
+from scope_year
+where scope = 'national'
 order by year;
 
 create or replace table mart.cohort_year as
-with cohort_sums as (
-    select
-        year,
-        count(*) as members,
-        count(*) filter (where not is_complete) as municipalities_missing,
-        sum(gross_t) as gross_sum_t,
-        sum(net_t) as net_sum_t,
-        sum(population) as population_sum,
-        count(population) as members_with_population
-    from municipality_year_grid
-    where is_member
-    group by year
-),
-
-cohort_totals as (
-    select
-        year,
-        case when municipalities_missing = 0 then gross_sum_t end as gross_t,
-        case when municipalities_missing = 0 then net_sum_t end as net_t,
-        case when members_with_population = members then population_sum end as population,
-        members,
-        municipalities_missing
-    from cohort_sums
-)
-
 select
     year,
     gross_t,
     net_t,
     population,
-    gross_t / population as per_capita_t,
+    per_capita_t,
     municipalities_missing,
-    members
-from cohort_totals
+    municipalities as members
+from scope_year
+where scope = 'cohort'
 order by year;
 
 comment on table mart.region_year is 'Totals per region and inventory year: sums over the region''s municipalities, NULL when any is missing.';
