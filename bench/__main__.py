@@ -96,7 +96,9 @@ def run_measured(command: list[str], env: dict[str, str], log: Path) -> Measurem
     process_wall = time.perf_counter() - started
     text = log.read_text(errors="replace")
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}); see {log}")
+        lines = text.strip().splitlines()
+        cause = next((x.strip() for x in lines if "FAILED" in x), lines[-1] if lines else "")
+        raise RuntimeError(f"{' '.join(command[2:4])}: {cause[:300]} (log: {log})")
     reported = [line for line in text.splitlines() if line.startswith(MARKER)]
     extra = json.loads(reported[-1][len(MARKER) :]) if reported else {}
     cpu = usage.ru_utime + usage.ru_stime
@@ -226,30 +228,36 @@ def measure_refresh(ws: Workspace) -> Measurement | None:
 
 
 def same_marts(ws: Workspace) -> tuple[int, list[str]]:
-    """Compare every mart table of the floor's file with the published warehouse."""
+    """Compare every mart table of the floor's file with the published warehouse. Doubles
+    are compared to 9 significant digits: parallel sums add in a different order each time."""
     import duckdb
 
     con = duckdb.connect()
     try:
         con.execute("attach ? as run (read_only)", [str(ws.warehouse)])
         con.execute("attach ? as floor (read_only)", [str(ws.root / "floor" / "floor.duckdb")])
-        tables = [
-            t
-            for (t,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'floor' "
-                "and schema_name = 'mart' order by 1"
-            ).fetchall()
-        ]
+        columns: dict[str, list[str]] = {}
+        for table, column, data_type in con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = 'floor' and schema_name = 'mart' order by table_name, "
+            "column_index"
+        ).fetchall():
+            expression = f'"{column}"'
+            if data_type == "DOUBLE":
+                digits = f"8 - floor(log10(abs({expression}) + 1e-300))::integer"
+                expression = f"round({expression}, {digits})"
+            columns.setdefault(table, []).append(expression)
         differing = []
-        for table in tables:
+        for table, exprs in columns.items():
+            select = ", ".join(exprs)
             ((diff,),) = con.execute(
-                f"select count(*) from ((from run.mart.{table} except all "
-                f"from floor.mart.{table}) union all (from floor.mart.{table} except all "
-                f"from run.mart.{table}))"
+                f"select count(*) from ((select {select} from run.mart.{table} except all "
+                f"select {select} from floor.mart.{table}) union all (select {select} from "
+                f"floor.mart.{table} except all select {select} from run.mart.{table}))"
             ).fetchall()
             if diff:
-                differing.append(table)
-        return len(tables), differing
+                differing.append(f"{table} ({diff} rows)")
+        return len(columns), differing
     finally:
         con.close()
 
@@ -433,14 +441,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine()
     print(f"klima-pipeline benchmark: sizes {args.sizes}, {args.repeat} round(s)", flush=True)
-    results = [bench_size(size, args.repeat) for size in args.sizes]
+    results: list[SizeResult] = []
+    failures: list[str] = []
+    for size in args.sizes:
+        try:
+            results.append(bench_size(size, args.repeat))
+        except RuntimeError as error:
+            # The pipeline itself failed at this size: say so and go on with the others.
+            failures.append(f"- FAILED at {size:,} municipalities: {error}")
+            print(failures[-1], flush=True)
+            continue
+        print(table(results[-1:]), flush=True)
     info["load after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     header = (
         f"{info['date']} · {info['cpus']} CPUs ({info['cpu']}) · {info['memory']} · "
         f"Python {info['python']} · DuckDB {info['duckdb']} · Dagster {info['dagster']} · "
         f"load average {info['load']} before, {info['load after']} after"
     )
-    text = "\n".join([header, "", table(results), "", "Targets:", *verdicts(results)])
+    text = "\n".join([header, "", table(results), "", "Targets:", *verdicts(results), *failures])
     print("\n" + text)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     with saved(f"bench-{stamp}.md") as path:
@@ -457,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     print(f"\nSaved in {path.with_suffix('.md').relative_to(ROOT)} and .json")
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -55,15 +56,21 @@ def stage_keys(graph: Any, in_job: Iterable[Any]) -> dict[str, set[Any]]:
     return out
 
 
+def _cpu() -> float:
+    # Every thread of the process (DuckDB's workers too) and its finished children (the
+    # report's typst processes).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 @contextlib.contextmanager
 def timed(out: dict[str, Any], prefix: str = "") -> Iterator[None]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu()
     try:
         yield
     finally:
         out[f"{prefix}wall_s"] = time.perf_counter() - wall
-        # process_time counts every thread of the process, so DuckDB's workers too.
-        out[f"{prefix}cpu_s"] = time.process_time() - cpu
+        out[f"{prefix}cpu_s"] = _cpu() - cpu
 
 
 def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -> dict[str, Any]:
