@@ -7,8 +7,11 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
+from conftest import materialize
 
+from klima_pipeline.checks import ERROR, RULES, rule_findings
 from klima_pipeline.config import PROJECT_ROOT
 from klima_pipeline.sample_data import write_sample_data
 
@@ -151,6 +154,26 @@ def test_synthetic_municipalities_are_covered_by_every_export(tmp_path: Path) ->
     tracks = _csv(folder / "tracks/udviklingsspor.csv")
     participants = {code for row in tracks for code in row["Deltagere"].split(",")}
     assert participants & codes
+
+
+def test_a_large_sample_passes_every_blocking_check(tmp_path: Path) -> None:
+    """At scale the synthetic members' plans must satisfy the same rules as the real ones,
+    or `klima run` stops on the sample folder that is meant to measure it."""
+    folder = write_sample_data(tmp_path / "raw", municipalities=1500, first_year=2022)
+    run = materialize(folder, tmp_path / "out")
+    assert run.result.success
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        findings = [f for rule in RULES if rule.severity == ERROR for f in rule_findings(con, rule)]
+        # The case that used to break: recertified plans approved in 2023, when the
+        # approval and recertification windows overlap.
+        overlapping = con.execute(
+            "select count(*) from core.plan where revision_status = 'recertified' "
+            "and approved_on >= date '2023-03-01'"
+        ).fetchall()[0][0]
+        plans = con.execute("select count(*) from core.plan").fetchall()[0][0]
+    assert plans > 1400
+    assert overlapping > 0
+    assert not findings, "\n".join(map(str, findings[:10]))
 
 
 def test_rewriting_a_sample_folder_leaves_no_stale_files(default: Path, tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ SECTOR_LABEL = {
     "industry": "Kemiske processer",
     "cross_cutting": "Tværgående",
 }
+APPROVED_FIRST, APPROVED_LAST = dt.date(2020, 6, 1), dt.date(2023, 12, 15)
+# Recertification ends after the last approval, so every approved plan can have one.
+RECERTIFIED_FIRST, RECERTIFIED_LAST = dt.date(2023, 3, 1), dt.date(2024, 11, 30)
 PLANNED, RUNNING, DONE, DROPPED = "Ikke igangsat", "Igangsat", "Gennemført", "Opgivet"
 # How an action's status moves from one survey to the next.
 TRANSITIONS = {
@@ -155,6 +158,19 @@ def _date(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randint(0, (last - first).days))
 
 
+def _recertified_on(rng: random.Random, approved_on: dt.date) -> dt.date:
+    """A recertification date on or after the approval (the plan_fields check).
+
+    The approval and recertification windows overlap in 2023, so a first draw can fall
+    before the approval; only then is it drawn again from the approval on. A draw that
+    is already consistent is kept as it is, so the default sample stays the same bytes.
+    """
+    day = _date(rng, RECERTIFIED_FIRST, RECERTIFIED_LAST)
+    if day < approved_on:
+        day = _date(rng, approved_on, RECERTIFIED_LAST)
+    return day
+
+
 def _date_label(rng: random.Random, day: dt.date) -> str:
     # Most rows are ISO dates; a few carry the Danish form the registry also accepts.
     return day.strftime("%d-%m-%Y") if rng.random() < 0.1 else day.isoformat()
@@ -175,11 +191,8 @@ def plan_row(profile: Profile, roles: Roles, seed: int) -> Plan:
     code = profile.code
     synthetic = profile.municipality.synthetic
     unapproved = code in roles.unapproved or (synthetic and rng.random() < 0.03)
-    approved = (
-        ""
-        if unapproved
-        else _date_label(rng, _date(rng, dt.date(2020, 6, 1), dt.date(2023, 12, 15)))
-    )
+    approved_on = None if unapproved else _date(rng, APPROVED_FIRST, APPROVED_LAST)
+    approved = "" if approved_on is None else _date_label(rng, approved_on)
     if code in roles.baseline_1990 or (synthetic and rng.random() < 0.04):
         baseline_year = 1990
         blank = code in roles.blank_1990
@@ -206,8 +219,11 @@ def plan_row(profile: Profile, roles: Roles, seed: int) -> Plan:
             rng,
             (("Ikke startet", 25), ("I gang", 35), ("Indsendt", 15), ("Recertificeret", 25)),
         )
-        if status == "Recertificeret":
-            recertified = _date(rng, dt.date(2023, 3, 1), dt.date(2024, 11, 30))
+        if status == "Recertificeret" and approved_on is None:
+            # Only an approved plan can be recertified; an unapproved one is in review.
+            status = "Indsendt"
+        if status == "Recertificeret" and approved_on is not None:
+            recertified = _recertified_on(rng, approved_on)
             revision = [status, _date_label(rng, recertified), str(recertified.year + 4)]
         else:
             # A few revisions were due in 2023 and are overdue by the 2024 report.
