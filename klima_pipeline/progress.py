@@ -1,4 +1,8 @@
-"""A Dagster logger that prints one line per step, for people watching `klima run`."""
+"""A Dagster logger that prints one line per asset, for people watching `klima run`.
+
+A step can build several assets (a SQL layer builds all of its tables), so progress is
+counted in assets: a line as each is materialised, with the time since the line before.
+Failed steps and failed checks get a line of their own."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import time
 
 import dagster as dg
 
-_SHOWN_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
+_SHOWN_EVENTS = {"STEP_START", "ASSET_MATERIALIZATION", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 
 
 def check_failure_line(evaluation: dg.AssetCheckEvaluation) -> str:
@@ -19,48 +23,49 @@ def check_failure_line(evaluation: dg.AssetCheckEvaluation) -> str:
     return f"check {evaluation.check_name} on {where} FAILED ({severity}){why}"
 
 
-class StepProgressHandler(logging.Handler):
-    def __init__(self, total_steps: int | None, stream=None) -> None:
+class AssetProgressHandler(logging.Handler):
+    def __init__(self, total_assets: int | None, stream=None) -> None:
         super().__init__(level=logging.DEBUG)
-        self.total_steps = total_steps
+        self.total_assets = total_assets
         self.stream = stream or sys.stderr
-        self.started: dict[str, float] = {}
-        self.finished = 0
+        self.last = time.monotonic()
+        self.done = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_meta", {}).get("dagster_event")
         if event is None or event.event_type_value not in _SHOWN_EVENTS:
             return
-        step = (event.step_key or "").replace("__", "/")
         kind = event.event_type_value
         if kind == "STEP_START":
-            self.started[step] = time.monotonic()
-            return
-        if kind == "ASSET_CHECK_EVALUATION":
+            self.last = time.monotonic()
+        elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:
                 self._print(f"  {check_failure_line(evaluation)}")
-            return
-        self.finished += 1
-        seconds = time.monotonic() - self.started.get(step, time.monotonic())
-        counter = (
-            f"[{self.finished}/{self.total_steps}]" if self.total_steps else f"[{self.finished}]"
-        )
-        outcome = "done" if kind == "STEP_SUCCESS" else "FAILED"
-        self._print(f"{counter} {step:<42} {outcome} {seconds:6.2f} s")
+        elif kind == "ASSET_MATERIALIZATION":
+            self.done += 1
+            self._line(event.asset_key.to_user_string(), "done")
+        else:  # a failed step: name the step, since it may build several assets
+            self._line(f"step {event.step_key}", "FAILED")
+
+    def _line(self, name: str, outcome: str) -> None:
+        now = time.monotonic()
+        total = f"/{self.total_assets}" if self.total_assets else ""
+        self._print(f"[{self.done}{total}] {name:<42} {outcome} {now - self.last:6.2f} s")
+        self.last = now
 
     def _print(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
 
 
 @dg.logger(
-    config_schema={"total_steps": dg.Field(int, is_required=False)},
-    description="One line per finished step: for the klima command line.",
+    config_schema={"total_assets": dg.Field(int, is_required=False)},
+    description="One line per materialised asset: for the klima command line.",
 )
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.getLogger("klima.progress")
     logger.handlers.clear()
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
-    logger.addHandler(StepProgressHandler(init_context.logger_config.get("total_steps")))
+    logger.addHandler(AssetProgressHandler(init_context.logger_config.get("total_assets")))
     return logger

@@ -136,10 +136,11 @@ def run_status_report(
     from klima_pipeline.definitions import defs
 
     job = defs.resolve_job_def(JOB_NAME)
-    # One step per op: a SQL file, a check, a loader (not per table: a file builds several).
-    total_steps = len(job.graph.nodes)
+    # Progress counts materialised assets (observing the raw files materialises nothing).
+    selected = job.asset_layer.executable_asset_keys
+    total_assets = len(selected & job.asset_layer.asset_graph.materializable_asset_keys)
     run_config = {
-        "loggers": {"progress": {"config": {"total_steps": total_steps}}},
+        "loggers": {"progress": {"config": {"total_assets": total_assets}}},
         "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
     }
     warehouse = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE")))

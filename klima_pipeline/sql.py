@@ -23,7 +23,10 @@ SCHEMAS = ("ref", "staging", "core", "mart")
 
 _CREATED = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?table\s+(\w+)\.(\w+)", re.I)
 _REFERENCED = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.(\w+)\b", re.I)
-_COMMENT = re.compile(r"--[^\n]*")
+# Comments and string literals (such as `comment on` texts) name tables without reading
+# them. One left-to-right pass, so a quote inside a comment and `--` inside a string are
+# each taken for what they are.
+_NOT_CODE = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 
 Table = tuple[str, str]
 
@@ -63,7 +66,7 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def parse_model(name: str) -> SqlModel:
     text = sql_text(name)
-    code = _COMMENT.sub("", text)
+    code = _NOT_CODE.sub(" ", text)
     creates = tuple(dict.fromkeys((s.lower(), t.lower()) for s, t in _CREATED.findall(code)))
     reads = tuple(
         dict.fromkeys(
