@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,12 +33,21 @@ from .fmt import Formatter
 # the empty Kattegat instead of leaving two thirds of the map as sea.
 BORNHOLM = "400"
 BORNHOLM_SHIFT = (-2.68, 2.21)
+# Characters of a small-multiples title per line: a third of the figure's width at 7.5 pt,
+# less the room of the next chart's axis labels.
+TITLE_CHARS = 28
 
 
 @dataclass(frozen=True)
 class Saved:
     svg: Path
     png: Path
+
+
+# The SVG writer reads its settings (the salt of its element ids, text as paths) when the
+# file is written, not when the figure is made: the chart functions' rc_context has ended
+# by then, so `save` applies them itself.
+_SVG_RC = {key: value for key, value in style.RC.items() if key.startswith("svg.")}
 
 
 def save(fig: Figure, charts_dir: Path, name: str) -> Saved:
@@ -47,7 +57,8 @@ def save(fig: Figure, charts_dir: Path, name: str) -> Saved:
         # No date in the metadata: the same data gives the same file.
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         # Constrained layout already fits the labels, so no "tight" pass (a third draw).
-        fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=metadata)
+        with rc_context(_SVG_RC):
+            fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=metadata)
         out[fmt] = write_bytes(charts_dir / f"{name}.{fmt}", buffer.getvalue())
     return Saved(out["svg"], out["png"])
 
@@ -217,7 +228,10 @@ def small_multiples(
         for ax, indicator in zip(axes.flat, indicators, strict=False):
             part = series[series["indicator"] == indicator]
             ax.plot(part["year"], part["value"], color=style.ACCENT, marker="o", markersize=2.5)
-            ax.set_title(titles[indicator], fontsize=7.5, loc="left", wrap=True)
+            # Wrapped to the width of a column: long names (Danish ones above all) would
+            # otherwise run into the next chart's title.
+            title = textwrap.fill(titles[indicator], TITLE_CHARS, break_on_hyphens=False)
+            ax.set_title(title, fontsize=7.5, loc="left")
             ax.set_ylabel(units.get(indicator, ""), fontsize=7)
             ax.yaxis.set_major_formatter(_axis_formatter(fmt, 1.0, 1))
             ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)
