@@ -191,13 +191,20 @@ def test_number_formats_per_language(built):
     assert fmt("en").date("2024-03-14") == "14 March 2024"
 
 
-def test_markdown_is_byte_identical_across_runs(built, tmp_path):
+def test_markdown_and_charts_are_byte_identical_across_runs(built, tmp_path):
     warehouse, out, _ = built
     again = build_report(warehouse, tmp_path, REPORT_YEAR, fact_sheets=False)
     for lang, stem in FILES.items():
         second = tmp_path / str(REPORT_YEAR) / f"{stem}-{REPORT_YEAR}.md"
         assert second in again
         assert second.read_bytes() == (out / f"{stem}-{REPORT_YEAR}.md").read_bytes(), lang
+    # SVG element ids included: the same data gives the same files, so a changed chart
+    # shows up as a changed file and nothing else does.
+    charts = sorted((out / "charts").glob("*.svg"))
+    assert len(charts) >= 10
+    for chart in charts:
+        repeated = tmp_path / str(REPORT_YEAR) / "charts" / chart.name
+        assert repeated.read_bytes() == chart.read_bytes(), chart.name
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -399,3 +406,104 @@ def test_a_run_killed_between_the_two_renames_is_undone_by_the_next(tmp_path):
     recover_folder(year)
     assert (year / f"{FILES['da']}-{REPORT_YEAR}.md").read_bytes() == danish
     assert sorted(p.name for p in reports.iterdir()) == [str(REPORT_YEAR)]
+
+
+def test_an_error_in_the_second_language_stops_the_build_and_keeps_the_old_set(built, tmp_path):
+    """The languages after the first are built in a process of their own; what fails
+    there fails the build, with its own exception and the language named."""
+    warehouse, _, _ = built
+    reports = tmp_path / "r"
+    build_report(warehouse, reports, REPORT_YEAR, languages=("da",), fact_sheets=False)
+    year = reports / str(REPORT_YEAR)
+    before = sorted(p.relative_to(year) for p in year.rglob("*"))
+    folder = reports / "commentary" / str(REPORT_YEAR) / "en"
+    folder.mkdir(parents=True)
+    (folder / "summary.md").write_bytes("Résumé".encode("latin-1"))  # not UTF-8
+    with pytest.raises(UnicodeDecodeError) as caught:
+        build_report(warehouse, reports, REPORT_YEAR, fact_sheets=False)
+    assert any("'en' report" in note for note in caught.value.__notes__)
+    assert sorted(p.relative_to(year) for p in year.rglob("*")) == before
+    assert not (year / f"{FILES['en']}-{REPORT_YEAR}.md").exists()
+
+
+SYNTHETIC = 210  # members added to the fixture's, to pass the report's listing limit
+
+
+def scale_warehouse(path: Path) -> Path:
+    """The fixture warehouse with more than FACT_SHEET_LIMIT members: copies of member 101
+    (recertified in the report year) and of 400 (revision overdue) under new codes."""
+    from klima_pipeline.report.build import FACT_SHEET_LIMIT
+
+    warehouse = build_fixture(path, FixtureOptions())
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            """
+            create temp table extra as
+            select 'S' || lpad(i::varchar, 4, '0') as code, 'Synthkommune ' || i as name,
+                   case when i % 2 = 0 then '101' else '400' end as model
+            from range(1, ? + 1) r(i)
+            """,
+            [SYNTHETIC],
+        )
+        for table in ("municipality", "municipality_status", "plan_revision"):
+            columns = [c for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'mart' and table_name = ? order by ordinal_position",
+                [table]).fetchall()]  # fmt: skip
+            picked = ", ".join(
+                "e.code" if c == "municipality_code"
+                else "e.name" if c == "municipality_name" else f"t.{c}"
+                for c in columns
+            )  # fmt: skip
+            con.execute(
+                f"insert into mart.{table} select {picked} from mart.{table} t "
+                "join extra e on t.municipality_code = e.model"
+            )
+        [(members,)] = con.execute(
+            "select count(*) from mart.municipality where is_member"
+        ).fetchall()
+    assert members > FACT_SHEET_LIMIT
+    return warehouse
+
+
+def test_above_the_limit_long_member_lists_are_in_the_data_files_only(tmp_path):
+    warehouse = scale_warehouse(tmp_path / "klima.duckdb")
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, fact_sheets=False)
+    out = tmp_path / "r" / str(REPORT_YEAR)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = {
+            name: n
+            for name, n in con.execute(
+                """
+                select 'members', count(*) from mart.municipality_status
+                where report_year = $y
+                union all
+                select 'plan_revision_recertified', count(*) from mart.plan_revision
+                where report_year = $y and year(recertified_on) = $y
+                union all
+                select 'plan_revision_overdue', count(*) from mart.plan_revision
+                where report_year = $y and is_overdue
+                """,
+                {"y": REPORT_YEAR},
+            ).fetchall()
+        }
+    captions = {"members": "table_members", "plan_revision_recertified": "table_recertified",
+                "plan_revision_overdue": "table_overdue"}  # fmt: skip
+    for name, rows in expected.items():
+        # Every row in the files, the synthetic members included.
+        assert len(pd.read_csv(out / "data" / f"{name}.csv", encoding="utf-8-sig")) == rows
+        assert len(pd.read_parquet(out / "data" / f"{name}.parquet")) == rows
+    for lang in FILES:
+        t, f = Messages(lang), fmt(lang)
+        md = md_unescape(markdown(out, lang))
+        text = squeeze(pdf_text(out / f"{FILES[lang]}-{REPORT_YEAR}.pdf"))
+        for name, rows in expected.items():
+            said = t("table_in_data", table=t(captions[name], year=REPORT_YEAR),
+                     n=f.integer(rows), csv=f"data/{name}.csv",
+                     parquet=f"data/{name}.parquet")  # fmt: skip
+            assert said in md, (lang, name)
+            assert squeeze(said) in text, (lang, name)
+        # No member is listed by name, in neither format.
+        assert "Synthkommune" not in md
+        assert squeeze("Synthkommune") not in text
+        assert t("col_implementation") not in section(md, "members")

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import commentary, factsheets
-from .content import Assets, Builder
-from .data import read_warehouse
+from .content import FACT_SHEET_LIMIT, Assets, Builder
+from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
 from .messages import LANGUAGES
 from .render import render, submit_pdf
@@ -17,9 +24,28 @@ from .render import render, submit_pdf
 log = logging.getLogger(__name__)
 
 REPORT_NAMES = {"da": "statusrapport", "en": "status-report"}
-# Fact sheets are one page per member: on by default for the real alliance, off for
-# scale tests with thousands of synthetic members unless asked for.
-FACT_SHEET_LIMIT = 200
+__all__ = ["FACT_SHEET_LIMIT", "REPORT_NAMES", "build_report"]
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything building one language needs; pickled to the process that builds it."""
+
+    data: ReportData
+    lang: str
+    root: Path
+    commentary_dir: Path
+    fact_sheets: bool
+    # The data files behind charts and tables are the same in every language: the first
+    # language writes them, the others only refer to them.
+    write_data: bool
+
+
+@dataclass(frozen=True)
+class Built:
+    paths: list[Path]
+    section_ids: list[str]
+    data_names: frozenset[str]  # the data files the report refers to
 
 
 def build_report(
@@ -43,30 +69,110 @@ def build_report(
     target = Path(reports_dir) / str(report_year)
     # The year's files are built aside and swapped in as one set (files.replace_folder).
     root = begin_folder(target)
-    assets = Assets(root)
     members = int(data["municipality"]["is_member"].astype(bool).sum())
     with_sheets = fact_sheets if fact_sheets is not None else members <= FACT_SHEET_LIMIT
-    written: list[Path | Future[Path]] = []
-    # PDFs compile in child processes one at a time, while this thread goes on with the
-    # next language's charts: on two cores the report takes the longer of the two, not
-    # their sum, and at most one typst process holds memory at a time.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pdfs:
-        for lang in languages:
-            start = len(assets.written)
-            builder = Builder(
-                data, lang, assets, commentary.loader(commentary_dir, report_year, lang)
-            )
-            report = builder.build()
-            commentary.warn_unknown(
-                commentary_dir, report_year, lang, (x.id for x in report.sections)
-            )
-            written += assets.written[start:]
-            stem = f"{REPORT_NAMES[lang]}-{report_year}"
-            written.append(write_text(root / f"{stem}.md", render("report.md.j2", r=report)))
-            source = render("report.typ.j2", r=report)
-            written.append(submit_pdf(pdfs, root / f"{stem}.pdf", source, root))
-            if with_sheets:
-                written += factsheets.write(builder, root, pdfs)
-        paths = [p.result() if isinstance(p, Future) else p for p in written]
+    jobs = [
+        Language(data, lang, root, Path(commentary_dir), with_sheets, write_data=i == 0)
+        for i, lang in enumerate(languages)
+    ]
+    built: list[Built] = []
+    if jobs:
+        # Charts are single-threaded Python (and matplotlib's rc settings are global), so
+        # the languages after the first are built in processes of their own: on two cores
+        # the report takes about the time of one language, not the sum.
+        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="language") as pool:
+            others = [pool.submit(build_in_child, job) for job in jobs[1:]]
+            built.append(build_language(jobs[0]))
+            built += [future.result() for future in others]
+    for job, done in zip(jobs, built, strict=True):
+        commentary.warn_unknown(commentary_dir, report_year, job.lang, done.section_ids)
+    unwritten = set().union(*(done.data_names for done in built[1:])) - (
+        built[0].data_names if built else set()
+    )
+    if unwritten:
+        raise RuntimeError(f"report data files referred to but not written: {sorted(unwritten)}")
     replace_folder(root, target)
-    return [target / path.relative_to(root) for path in paths]
+    return [target / path.relative_to(root) for done in built for path in done.paths]
+
+
+def build_language(job: Language) -> Built:
+    """Charts, data files, Markdown and PDF of one language, and its fact sheets."""
+    assets = Assets(job.root, write_data=job.write_data)
+    report_year = job.data.year
+    written: list[Path | Future[Path]] = []
+    # PDFs compile in a child process (typst keeps its memory for the life of the
+    # process), on a worker thread: the fact sheets are made while the report compiles.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pdfs:
+        builder = Builder(
+            job.data, job.lang, assets, commentary.loader(job.commentary_dir, report_year, job.lang)
+        )
+        report = builder.build()
+        written += assets.written
+        stem = f"{REPORT_NAMES[job.lang]}-{report_year}"
+        written.append(write_text(job.root / f"{stem}.md", render("report.md.j2", r=report)))
+        source = render("report.typ.j2", r=report)
+        written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root))
+        if job.fact_sheets:
+            written += factsheets.write(builder, job.root, pdfs)
+        paths = [p.result() if isinstance(p, Future) else p for p in written]
+    return Built(paths, [s.id for s in report.sections], frozenset(assets.data_done))
+
+
+# The child reads a pickled Language on stdin and writes a pickled ("ok", Built) or
+# ("error", exception, traceback) on stdout. A fresh interpreter, not multiprocessing:
+# spawn would re-import the parent's main script (the klima or dagster command).
+_CHILD = "from klima_pipeline.report.build import child_main; child_main()"
+
+
+def build_in_child(job: Language) -> Built:
+    """`build_language` in a child process; its exception is raised here."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(os.getpid())],
+        input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
+        stdout=subprocess.PIPE,
+        check=False,
+    )
+    try:
+        result = pickle.loads(done.stdout)
+    except Exception:
+        result = None
+    if isinstance(result, tuple) and result[0] == "ok":
+        return result[1]
+    if isinstance(result, tuple) and result[0] == "error":
+        error: BaseException = result[1]
+        error.add_note(f"in the process building the {job.lang!r} report:\n{result[2]}")
+        raise error
+    raise RuntimeError(
+        f"the process building the {job.lang!r} report ended with {done.returncode} "
+        "and no result (its output is above in the log)"
+    )
+
+
+def child_main() -> None:
+    result_out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not end up in the pickled result
+    _end_with_parent(int(sys.argv[1]))
+    job = pickle.load(sys.stdin.buffer)
+    try:
+        result: tuple[object, ...] = ("ok", build_language(job))
+    except Exception as error:
+        result = ("error", error, traceback.format_exc())
+    try:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that does not pickle: its text still gets through
+        text = "".join(traceback.format_exception(result[1]))  # type: ignore[arg-type]
+        payload = pickle.dumps(("error", RuntimeError(text), text))
+    result_out.write(payload)
+    result_out.flush()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A child that outlived a killed run would go on writing into a folder that the next
+    run deletes (files.recover_folder); on Linux the kernel ends it with its parent."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)

@@ -39,6 +39,11 @@ TRACK_STATUS_ORDER = ("running", "planned", "finished")
 # emissions of that year by at least this much (percent); the table shows the largest.
 REVISION_THRESHOLD_PCT = 1.0
 REVISIONS_SHOWN = 25
+# Up to this many members the report lists them one by one: the member table, the plan
+# revision lists and, by default, a fact sheet each. Above it (scale tests with thousands
+# of synthetic members) those lists would fill hundreds of pages and gigabytes of typst
+# memory; the report says where the full tables are (data/*.csv, *.parquet) instead.
+FACT_SHEET_LIMIT = 200
 
 
 @dataclass
@@ -46,13 +51,16 @@ class Assets:
     """Writes charts and data files under the report folder and remembers the paths."""
 
     root: Path
+    # The data behind a chart or table is the same in every language: only the first
+    # language's builder writes it (see build.py), the others refer to it.
+    write_data: bool = True
     written: list[Path] = field(default_factory=list)
     data_done: set[str] = field(default_factory=set)
 
     def data(self, name: str, frame: pd.DataFrame) -> str:
-        # The data behind a chart or table is the same in both languages: write it once.
         if name not in self.data_done:
-            self.written += write_table(self.root / "data", name, frame)
+            if self.write_data:
+                self.written += write_table(self.root / "data", name, frame)
             self.data_done.add(name)
         return f"data/{name}.csv"
 
@@ -86,6 +94,7 @@ class Builder:
             zip(munis["municipality_code"], munis["region_code"], strict=True)
         )
         self.members = munis[munis["is_member"].astype(bool)]
+        self.lists_members = len(self.members) <= FACT_SHEET_LIMIT
         catalogue = self.data["indicator_catalogue"]
         self.indicator_names = dict(zip(catalogue["indicator"], catalogue[name_col], strict=True))
 
@@ -150,6 +159,19 @@ class Builder:
             data=self.assets.data(name, frame),
             credit=credit,
             width_pct=width_pct,
+        )
+
+    def in_data_only(self, name: str, caption: str, frame: pd.DataFrame) -> Paragraph:
+        """Instead of a table too long to print: where its rows are (all of them)."""
+        csv = self.assets.data(name, frame)
+        return Paragraph.of(
+            self.t(
+                "table_in_data",
+                table=caption,
+                n=self.f.integer(len(frame)),
+                csv=csv,
+                parquet=csv.removesuffix(".csv") + ".parquet",
+            )
         )
 
     def section(self, sid: str, title_key: str) -> Section:
@@ -848,6 +870,14 @@ class Builder:
                    "recertified_on", "next_revision_year"]  # fmt: skip
         if this_year.empty:
             s.add(Paragraph.of(t("revision_no_recertified", year=self.year)))
+        elif not self.lists_members:
+            s.add(
+                self.in_data_only(
+                    "plan_revision_recertified",
+                    t("table_recertified", year=self.year),
+                    this_year[columns],
+                )
+            )
         else:
             rows = [
                 (
@@ -872,6 +902,13 @@ class Builder:
             )
         if overdue.empty:
             s.add(Paragraph.of(t("revision_no_overdue")))
+        elif not self.lists_members:
+            s.add(
+                self.in_data_only(
+                    "plan_revision_overdue", t("table_overdue", year=self.year), overdue[columns]
+                )
+            )
+            s.add(Paragraph.of(t("revision_overdue_rule", year=self.year), note=True))
         else:
             rows = [
                 (
@@ -1110,6 +1147,9 @@ class Builder:
             on="municipality_code",
             how="left",
         ).sort_values(["municipality_name", "municipality_code"])
+        if not self.lists_members:
+            caption = self.t("table_members", year=self.year)
+            return s.add(self.in_data_only("members", caption, frame))
         s.add(Paragraph.of(self.t("members_text")))
         f = self.f
         rows = [
