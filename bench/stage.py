@@ -21,15 +21,19 @@ from typing import Any
 
 MARKER = "BENCH "
 
-# Stage → the asset groups of the status report job it materialises. "sources" holds the
-# observed raw folders, where the code location has them.
+# Stage → the asset groups of the status report job it materialises, in the order the
+# job runs them (the metrics read only core tables; some mart tables read metrics). "sources"
+# holds the observed raw folders, where the code location has them.
 STAGE_GROUPS: dict[str, tuple[str, ...]] = {
     "ingest": ("sources", "staging"),
-    "warehouse": ("core", "marts"),
+    "core": ("core",),
     "metrics": ("metrics",),
+    "marts": ("marts",),
     "publish": ("publish",),
     "report": ("report",),
 }
+# The stages a plain DuckDB session does as well (the floor).
+DATA_STAGES = ("ingest", "core", "metrics", "marts")
 
 # The floor writes the same kind of file as the run: attached in the warehouse's portable
 # storage format (resources/warehouse.py), whose writer differs from the default one.
@@ -38,17 +42,26 @@ FLOOR_STORAGE_VERSION = "v1.0.0"
 
 def stage_keys(graph: Any, in_job: Iterable[Any]) -> dict[str, set[Any]]:
     """The job's assets by stage: by group, except that an asset runs no earlier than the
-    stage of what it reads (a mart table built from a metric belongs to the metrics stage)."""
+    stage of what it reads, and a step that cannot be split (a multi-asset without
+    subsetting, such as one SQL layer) runs whole, in the stage of its latest asset."""
     order = list(STAGE_GROUPS)
     stage_of_group = {
         group: i for i, groups in enumerate(STAGE_GROUPS.values()) for group in groups
     }
     in_job = set(in_job)
     index: dict[Any, int] = {}
-    for key in graph.toposorted_asset_keys:
-        node = graph.get(key)
-        parents = [index[p] for p in node.parent_keys if p in index]
-        index[key] = max([stage_of_group.get(node.group_name or "", 0), *parents])
+    changed = True
+    while changed:  # until no step is split and no asset runs before what it reads
+        changed = False
+        for key in graph.toposorted_asset_keys:
+            node = graph.get(key)
+            parents = [index[p] for p in node.parent_keys if p in index]
+            stage = max([stage_of_group.get(node.group_name or "", 0), *parents])
+            assets_def = node.assets_def
+            if not assets_def.can_subset:
+                stage = max([stage, *(index.get(k, 0) for k in assets_def.keys)])
+            if index.get(key) != stage:
+                index[key], changed = stage, True
     out: dict[str, set[Any]] = {stage: set() for stage in order}
     for key, i in index.items():
         if key in in_job:
@@ -84,7 +97,7 @@ def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -
         job = defs.resolve_job_def(JOB_NAME)
         keys = stage_keys(defs.resolve_asset_graph(), job.asset_layer.executable_asset_keys)[stage]
     run_config: dict[str, Any] = {
-        "loggers": {"progress": {"config": {"total_steps": len(keys)}}},
+        "loggers": {"progress": {"config": {"total_assets": len(keys)}}},
     }
     if stage == "report":
         run_config["ops"] = {"report__status_report": {"config": {"languages": languages}}}
@@ -103,11 +116,15 @@ def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -
 
 def floor(path: Path, raw_dir: Path) -> dict[str, Any]:
     """The same work as the ingest, warehouse and metrics stages in one plain DuckDB
-    session: the project's loaders and SQL files, no Dagster, no metadata, one connection."""
+    session: the project's loaders, SQL files and data-check queries, no Dagster runs,
+    no metadata, one connection."""
     out: dict[str, Any] = {}
     with timed(out, "import_"):
         import duckdb
 
+        # The rules live beside their asset checks, so this imports Dagster too: its
+        # memory counts in the floor's peak, its time in the start-up only.
+        from klima_pipeline.checks import RULES, record_findings, rule_findings
         from klima_pipeline.ingest import LOADERS, load_reference
         from klima_pipeline.sql import build_layers
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +141,12 @@ def floor(path: Path, raw_dir: Path) -> dict[str, Any]:
         )
         for loader in LOADERS.values():
             loader(con, raw_dir)
-        build_layers(con)
+        # The data checks run on the core tables and mart.data_quality reports their
+        # findings, so they are part of the same work (without their blocking).
+        build_layers(con, ("core",))
+        for rule in RULES:
+            record_findings(con, rule, rule_findings(con, rule))
+        build_layers(con, ("mart", "metrics"))
         con.execute("checkpoint")
         con.close()
     return out
