@@ -126,10 +126,14 @@ _CHILD = "from klima_pipeline.report.build import child_main; child_main()"
 
 def build_in_child(job: Language) -> Built:
     """`build_language` in a child process; its exception is raised here."""
+    # The child imports this very copy of the package, installed or not.
+    package_root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(os.getpid())],
         input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
         stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
         check=False,
     )
     try:
