@@ -229,40 +229,60 @@ def measure_refresh(ws: Workspace) -> Measurement | None:
 
 
 def same_marts(ws: Workspace) -> tuple[int, list[str]]:
-    """Compare every mart table of the floor's file with the published warehouse. Doubles
-    are compared to 9 significant digits: parallel sums add in a different order each time.
-    Columns that record when a file was loaded (`…loaded_at`) differ by design and are left
-    out."""
+    """Compare every mart table of the floor's file with the published warehouse, row by
+    row in one order of all columns. Doubles may differ by one part in 10^9: parallel sums
+    add in a different order each time (rounding both to 9 digits is not enough, a value
+    next to a rounding boundary falls on either side). Columns that record when a file was
+    loaded (`…loaded_at`) differ by design and are left out."""
     import duckdb
 
     con = duckdb.connect()
     try:
         con.execute("attach ? as run (read_only)", [str(ws.warehouse)])
         con.execute("attach ? as floor (read_only)", [str(ws.root / "floor" / "floor.duckdb")])
-        columns: dict[str, list[str]] = {}
+        columns: dict[str, list[tuple[str, bool]]] = {}
         for table, column, data_type in con.execute(
             "select table_name, column_name, data_type from duckdb_columns() "
             "where database_name = 'floor' and schema_name = 'mart' "
             "and column_name not like '%loaded_at' order by table_name, column_index"
         ).fetchall():
-            expression = f'"{column}"'
-            if data_type == "DOUBLE":
-                digits = f"8 - floor(log10(abs({expression}) + 1e-300))::integer"
-                expression = f"round({expression}, {digits})"
-            columns.setdefault(table, []).append(expression)
+            columns.setdefault(table, []).append((f'"{column}"', data_type == "DOUBLE"))
         differing = []
-        for table, exprs in columns.items():
-            select = ", ".join(exprs)
-            ((diff,),) = con.execute(
-                f"select count(*) from ((select {select} from run.mart.{table} except all "
-                f"select {select} from floor.mart.{table}) union all (select {select} from "
-                f"floor.mart.{table} except all select {select} from run.mart.{table}))"
-            ).fetchall()
+        for table, cols in columns.items():
+            ((diff,),) = con.execute(_row_differences(table, cols)).fetchall()
             if diff:
                 differing.append(f"{table} ({diff} rows)")
         return len(columns), differing
     finally:
         con.close()
+
+
+def _row_differences(table: str, cols: list[tuple[str, bool]]) -> str:
+    """SQL counting the rows of `table` that differ between the run and the floor."""
+    order = ", ".join(
+        f"round({c}, 8 - floor(log10(abs({c}) + 1e-300))::integer)" if double else c
+        for c, double in cols
+    )
+    picked = ", ".join(c for c, _ in cols)
+
+    def numbered(database: str) -> str:
+        return (
+            f"(select {picked}, row_number() over (order by {order}) as row_index "
+            f"from {database}.mart.{table})"
+        )
+
+    unequal = [
+        f"not (r.{c} is not distinct from f.{c} "
+        f"or abs(r.{c} - f.{c}) <= 1e-9 * greatest(abs(r.{c}), abs(f.{c})))"
+        if double
+        else f"r.{c} is distinct from f.{c}"
+        for c, double in cols
+    ]
+    return (
+        f"select count(*) from {numbered('run')} as r full join {numbered('floor')} as f "
+        f"on r.row_index = f.row_index where r.row_index is null or f.row_index is null or "
+        + " or ".join(unequal)
+    )
 
 
 def median(values: list[Measurement]) -> Measurement:
