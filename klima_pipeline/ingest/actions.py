@@ -6,7 +6,6 @@ from klima_pipeline.ingest.framework import (
     Check,
     Load,
     current_year,
-    ensure_target,
     label_case,
     labels,
 )
@@ -31,10 +30,7 @@ COLUMNS = [
 
 
 def load_actions(load: Load) -> None:
-    raw = load.temp("actions_raw")
-    ensure_target(load.con, raw, COLUMNS)
-    for path in load.export_files(SOURCE, required=True):
-        load.read_into(path, COLUMNS, raw)
+    raw = load.read_exports(SOURCE, COLUMNS, required=True)
     status = label_case("status", STATUS)
     load.con.execute(
         f"""

@@ -173,6 +173,14 @@ class Load:
             )
         return exports
 
+    def read_exports(self, folder: str, columns: list[Column], required: bool) -> str:
+        """Every export of a folder, in name order, gathered in one text table (its name)."""
+        target = self.temp(f"{folder}_raw")
+        ensure_target(self.con, target, columns)
+        for path in self.export_files(folder, required=required):
+            self.read_into(path, columns, target)
+        return target
+
     def read_into(self, path: Path, columns: list[Column], target: str, file_rank: int = 0) -> None:
         """Read one export, match its header to `columns`, append its rows to `target`."""
         result = read_file(self.con, self.raw_dir, path, self.source)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, ensure_target, label_case, labels
+from klima_pipeline.ingest.framework import Check, Load, label_case, labels
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "plans"
@@ -30,10 +30,7 @@ COLUMNS = [
 
 
 def load_plans(load: Load) -> None:
-    raw = load.temp("plans_raw")
-    ensure_target(load.con, raw, COLUMNS)
-    for path in load.export_files(SOURCE, required=True):
-        load.read_into(path, COLUMNS, raw)
+    raw = load.read_exports(SOURCE, COLUMNS, required=True)
     basis = label_case("target_basis", TARGET_BASIS)
     revision = label_case("revision_status", REVISION_STATUS)
     load.con.execute(

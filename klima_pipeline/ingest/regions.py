@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, current_year, ensure_target
+from klima_pipeline.ingest.framework import Check, Load, current_year
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "regions"
@@ -16,10 +16,7 @@ COLUMNS = [
 
 
 def load_regions(load: Load) -> None:
-    raw = load.temp("regions_raw")
-    ensure_target(load.con, raw, COLUMNS)
-    for path in load.export_files(SOURCE, required=False):
-        load.read_into(path, COLUMNS, raw)
+    raw = load.read_exports(SOURCE, COLUMNS, required=False)
     load.con.execute(
         f"""
         create temp table {raw}_typed as

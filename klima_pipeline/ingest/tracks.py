@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, ensure_target, label_case, labels
+from klima_pipeline.ingest.framework import Check, Load, label_case, labels
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "tracks"
@@ -20,10 +20,7 @@ COLUMNS = [
 
 
 def load_tracks(load: Load) -> None:
-    raw = load.temp("tracks_raw")
-    ensure_target(load.con, raw, COLUMNS)
-    for path in load.export_files(SOURCE, required=False):
-        load.read_into(path, COLUMNS, raw)
+    raw = load.read_exports(SOURCE, COLUMNS, required=False)
     con = load.con
     status = label_case("status", STATUS)
     # One row per listed participant, normalised: a region code as 1084 or 084, a
