@@ -5,7 +5,7 @@ from __future__ import annotations
 from klima_pipeline.ingest.framework import (
     Check,
     Load,
-    current_year,
+    data_year_checks,
     label_case,
     labels,
 )
@@ -48,23 +48,10 @@ def load_actions(load: Load) -> None:
         """
     )
     load.temp_tables.append(f"{raw}_typed")
-    year = current_year()
     load.check(
         f"{raw}_typed",
         [
-            Check(
-                "invalid_year",
-                "Rapporteringsår",
-                "year_int is null",
-                "'expected a year (1990–2100) such as 2024, found ''' "
-                "|| coalesce(report_year, '') || ''''",
-            ),
-            Check(
-                "future_year",
-                "Rapporteringsår",
-                f"year_int > {year}",
-                f"'report year ' || year_int || ' is after the current year {year}'",
-            ),
+            *data_year_checks("Rapporteringsår", "report_year", 2024),
             Check(
                 "unknown_municipality",
                 "Kommunekode",

@@ -102,6 +102,28 @@ class Check:
     severity: str = "error"
 
 
+def data_year_checks(column: str, text_key: str, example: int) -> list[Check]:
+    """Rule 20 for a data year: four digits in 1990–2100, and not after the current year.
+
+    The checked table holds the parsed year as `year_int` beside its text `text_key`."""
+    year = current_year()
+    return [
+        Check(
+            "invalid_year",
+            column,
+            "year_int is null",
+            f"'expected a year (1990–2100) such as {example}, found ''' "
+            f"|| coalesce({text_key}, '') || ''''",
+        ),
+        Check(
+            "future_year",
+            column,
+            f"year_int > {year}",
+            f"'year ' || year_int || ' is after the current year {year}'",
+        ),
+    ]
+
+
 @dataclass
 class Load:
     """The state of one loader run, inside one transaction."""

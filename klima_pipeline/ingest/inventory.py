@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from klima_pipeline.ingest.framework import Check, Load, current_year, ensure_target
+from klima_pipeline.ingest.framework import (
+    Check,
+    Load,
+    data_year_checks,
+    ensure_target,
+)
 from klima_pipeline.ingest.reading import Column, cell_text, open_raw
 
 SOURCE = "klimaregnskab"
@@ -174,7 +179,6 @@ def _check(load: Load, raw: str) -> None:
         """
     )
     load.temp_tables.append(f"{raw}_typed")
-    year = current_year()
     load.check(
         f"{raw}_typed",
         [
@@ -185,19 +189,7 @@ def _check(load: Load, raw: str) -> None:
                 "'unknown municipality code ''' || coalesce(municipality, '') || "
                 "'''; expected a code of ref.municipality such as 101, 0101 or 101 København'",
             ),
-            Check(
-                "invalid_year",
-                "År",
-                "year_int is null",
-                "'expected a year (1990–2100) such as 2023, found ''' "
-                "|| coalesce(year, '') || ''''",
-            ),
-            Check(
-                "future_year",
-                "År",
-                f"year_int > {year}",
-                f"'year ' || year_int || ' is after the current year {year}'",
-            ),
+            *data_year_checks("År", "year", 2023),
             Check(
                 "invalid_number",
                 "Værdi",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, current_year
+from klima_pipeline.ingest.framework import Check, Load, data_year_checks
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "regions"
@@ -32,7 +32,6 @@ def load_regions(load: Load) -> None:
         """
     )
     load.temp_tables.append(f"{raw}_typed")
-    year = current_year()
     load.check(
         f"{raw}_typed",
         [
@@ -51,19 +50,7 @@ def load_regions(load: Load) -> None:
                 "one of ' || (select string_agg(indicator, ', ' order by indicator) "
                 "from ref.indicator where level = 'region')",
             ),
-            Check(
-                "invalid_year",
-                "År",
-                "year_int is null",
-                "'expected a year (1990–2100) such as 2024, found ''' "
-                "|| coalesce(year, '') || ''''",
-            ),
-            Check(
-                "future_year",
-                "År",
-                f"year_int > {year}",
-                f"'year ' || year_int || ' is after the current year {year}'",
-            ),
+            *data_year_checks("År", "year", 2024),
             Check(
                 "invalid_number",
                 "Værdi",
