@@ -110,12 +110,14 @@ def test_cp1252_file_is_read_with_a_warning(con, raw):
     assert rows(con) == [(2, "101", 2023, "Kemiske processer", "industry", "emissions", 5.0)]
 
 
-def test_quoted_newline_keeps_physical_line_numbers(con, raw):
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(con, raw):
+    """A quoted cell over two lines is one row and a blank line is a row: the bad value
+    is on row 4 in Excel (header 1, København 2, blank 3), though on physical line 5."""
     text = f'{HEADER}\n101;"Køben\nhavn";2023;Energi;{EMIT};1\n\n101;x;2023;Transport;{EMIT};abc\n'
     write(raw, "klimaregnskab/a.csv", text)
     found = errors(con, raw)
     assert [(f.source_file, f.row_number, f.column_name) for f in found] == [
-        ("klimaregnskab/a.csv", 5, "Værdi")
+        ("klimaregnskab/a.csv", 4, "Værdi")
     ]
 
 

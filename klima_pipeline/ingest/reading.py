@@ -1,8 +1,12 @@
 """Turning one raw file (CSV or xlsx) into a DuckDB table of trimmed text cells.
 
 DuckDB parses CSV text; Python only does what DuckDB cannot: decoding cp1252, reading
-xlsx, matching headers, and mapping records to physical line numbers when blank lines
-or quoted newlines make DuckDB's record order differ from the line number.
+xlsx, matching headers, and numbering records as a spreadsheet numbers its rows when blank
+lines or quoted newlines make DuckDB's record order differ from that.
+
+Row numbers in findings are the rows an analyst sees when the file is opened in Excel:
+every record is one row (a quoted cell that runs over several lines is still one row), a
+blank line is a row too, and the header on the first line is row 1 (docs/formats.md).
 """
 
 from __future__ import annotations
@@ -251,30 +255,29 @@ def _column_at(result: ReadResult, data: bytes, position: int) -> str | None:
     return result.header[index] if index < len(result.header) else None
 
 
-def _record_lines(result: ReadResult, text: str, width: int) -> list[int] | None:
-    """Starting line of every non-blank record (header included), as DuckDB will see them.
+def _record_rows(result: ReadResult, text: str, width: int) -> list[int] | None:
+    """Spreadsheet row of every non-blank record (header included), in the order DuckDB
+    will see them: the record's number in the file, blank records counted.
 
     Also diagnoses what DuckDB rejects: unterminated quotes and short or long records.
     """
-    starts: list[int] = []
+    rows: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=SEPARATOR, strict=True)
-    previous_end = 0
+    row = 0
     try:
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
+        for row, record in enumerate(reader, start=1):
             if not record:
                 continue
-            starts.append(start)
+            rows.append(row)
             if len(record) != width:
-                _wrong_width(result, start, len(record), width)
+                _wrong_width(result, row, len(record), width)
     except csv.Error:
         result.error(
             "truncated_file",
             "unterminated quote: a quoted value starts here but never ends (file truncated?)",
-            previous_end + 1,
+            row + 1,
         )
-    return None if result.failed else starts
+    return None if result.failed else rows
 
 
 def _wrong_width(result: ReadResult, line: int, found: int, width: int) -> None:
@@ -355,17 +358,17 @@ def _read_csv(con: duckdb.DuckDBPyConnection, result: ReadResult, path: Path, da
     if not _header(result, data):
         return
     width = len(result.header)
-    # Blank lines and quoted newlines make DuckDB's record order differ from the line number;
-    # only then does Python walk the records. Otherwise DuckDB also checks the UTF-8.
+    # Blank lines and quoted newlines make DuckDB's record order differ from the spreadsheet
+    # row; only then does Python walk the records. Otherwise DuckDB also checks the UTF-8.
     needs_map = b'"' in data or b"\n\n" in data or b"\n\r\n" in data or result.header_row > 1
     text: str | None = None
-    lines: list[int] | None = None
+    rows: list[int] | None = None
     if needs_map:
         text = _decode(result, data)
         if text is None:
             return
-        lines = _record_lines(result, text, width)
-        if lines is None:
+        rows = _record_rows(result, text, width)
+        if rows is None:
             return
     else:
         result.raw.encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
@@ -377,7 +380,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, result: ReadResult, path: Path, da
                 source = Path(tmp) / "recoded.csv"
                 source.write_text(text or "", encoding="utf-8", newline="")
             try:
-                _duckdb_read(con, result, source, width, lines)
+                _duckdb_read(con, result, source, width, rows)
                 return
             except duckdb.Error as exc:
                 if attempt == 0 and text is None:
@@ -386,7 +389,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, result: ReadResult, path: Path, da
                         return
                     if result.raw.encoding == "cp1252":
                         continue
-                _record_lines(result, text or "", width)
+                _record_rows(result, text or "", width)
                 if not result.failed:
                     message = str(exc).split("\n")[0]
                     result.error(
@@ -400,7 +403,7 @@ def _duckdb_read(
     result: ReadResult,
     source: Path,
     width: int,
-    lines: list[int] | None,
+    rows: list[int] | None,
 ) -> None:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     options = (
@@ -410,20 +413,20 @@ def _duckdb_read(
     cells = ", ".join(f"nullif(trim(c{i}), '') as c{i}" for i in range(width))
     not_blank = " or ".join(f"nullif(trim(c{i}), '') is not null" for i in range(width))
     table = temp_name("file")
-    line_table = temp_name("lines")
-    if lines is None:
+    row_table = temp_name("rows")
+    if rows is None:
         row_number, join = "s.ordinality::integer", ""
     else:
         con.register(
-            line_table,
+            row_table,
             pa.table(
                 {
-                    "idx": pa.array(range(1, len(lines) + 1), pa.int64()),
-                    "line": pa.array(lines, pa.int32()),
+                    "idx": pa.array(range(1, len(rows) + 1), pa.int64()),
+                    "spreadsheet_row": pa.array(rows, pa.int32()),
                 }
             ),
         )
-        row_number, join = "l.line", f"join {line_table} l on l.idx = s.ordinality"
+        row_number, join = "r.spreadsheet_row", f"join {row_table} r on r.idx = s.ordinality"
     try:
         con.execute(
             f"""
@@ -435,8 +438,8 @@ def _duckdb_read(
             [result.raw.source_file, str(source)],
         )
     finally:
-        if lines is not None:
-            con.unregister(line_table)
+        if rows is not None:
+            con.unregister(row_table)
     result.table = table
     result.raw.rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
