@@ -6,9 +6,12 @@ and records the findings in `checks.findings`, which `mart.data_quality` reads: 
 the command line and the warehouse report the same findings from the same query.
 
 ERROR rules are blocking: a failure stops everything downstream of the checked table —
-the metrics, the publish and the report — so bad data never reaches a report. WARN
-rules are blocking too, so that their findings are recorded before `mart.data_quality`
-is built, but a WARN failure lets the run continue.
+the metrics, the publish and the report. They are kept for what would put a wrong
+number in the report (an unknown code, a duplicated key, a value out of range). A state
+the method defines (an incomplete year, a plan without a recertification date) is a
+WARN rule: its findings reach `mart.data_quality` and the report's appendix, and the run
+goes on. WARN rules are blocking checks too, so that their findings are recorded before
+`mart.data_quality` is built. docs/operations.md lists every rule and why it blocks.
 """
 # No `from __future__ import annotations`: Dagster reads the context and resource types
 # from the check functions' signatures.
@@ -60,10 +63,11 @@ class Rule:
 MUNICIPALITY_YEAR = ("core", "municipality_year")
 RULES = (
     Rule("municipalities_known", MUNICIPALITY_YEAR, ERROR),
-    Rule("complete_sectors", MUNICIPALITY_YEAR, ERROR),
     Rule("unique_keys", MUNICIPALITY_YEAR, ERROR),
     Rule("values_in_range", MUNICIPALITY_YEAR, ERROR),
     Rule("plan_fields", ("core", "plan"), ERROR),
+    Rule("complete_sectors", MUNICIPALITY_YEAR, WARN),
+    Rule("plan_revision_fields", ("core", "plan"), WARN),
     Rule("gross_change", MUNICIPALITY_YEAR, WARN),
 )
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from klima_pipeline.config import DEFAULTS, setting
-from klima_pipeline.errors import InputError, KlimaError
+from klima_pipeline.errors import InputError, KlimaError, findings_summary
 
 LANGUAGES = {"da": ["da"], "en": ["en"], "all": ["da", "en"]}
 
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=sorted(LANGUAGES), default="all", help="report language(s) (default: all)"
     )
     _path_options(run, raw=True, warehouse=True, reports=True)
+    _quiet_option(run)
     run.set_defaults(command=_run)
 
     validate = commands.add_parser(
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check every raw export against the formats; exit 1 if any error.",
     )
     _path_options(validate, raw=True)
+    _quiet_option(validate)
     validate.set_defaults(command=_validate)
 
     sample = commands.add_parser(
@@ -116,6 +118,15 @@ def _path_options(
         )
 
 
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="leave out the summary of findings at the end (all of them are in "
+        "mart.data_quality and the report's data-quality appendix)",
+    )
+
+
 def _apply_path_options(args: argparse.Namespace) -> None:
     """Options override the environment, so Dagster's resources see the same paths."""
     for option, variable in (
@@ -135,6 +146,10 @@ def _run(args: argparse.Namespace) -> int:
     result = run_status_report(report_year=args.year, languages=LANGUAGES[args.lang])
     for path in result.report_files:
         print(path)
+    if not args.quiet:
+        print(findings_summary(result.findings))
+        if result.findings:
+            print("All findings: mart.data_quality, and the report's data-quality appendix.")
     return 0
 
 
@@ -145,8 +160,8 @@ def _validate(args: argparse.Namespace) -> int:
     raw_dir = setting("KLIMA_RAW_DIR")
     findings = validate_raw_dir(raw_dir)
     errors = [f for f in findings if f.severity == "error"]
-    for finding in findings:
-        print(f"{finding.severity.upper():8} {finding}")
+    if not args.quiet:
+        print(findings_summary(findings, shown=len(findings)))
     print(f"{raw_dir}: {len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
     return 1 if errors else 0
 

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 
 from klima_pipeline.config import setting
-from klima_pipeline.errors import KlimaError
+from klima_pipeline.errors import Finding, KlimaError
 from klima_pipeline.ingest import LOADERS, load_reference
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
@@ -29,6 +29,17 @@ class RunResult:
     run_id: str
     report_year: int
     report_files: list[Path]
+    findings: list[Finding]
+
+
+def published_findings(warehouse: Path) -> list[Finding]:
+    """The findings of the published warehouse (mart.data_quality), in its order."""
+    with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
+        rows = con.execute(
+            "select source_file, row_number, column_name, rule, severity, message "
+            "from mart.data_quality"
+        ).fetchall()
+    return [Finding(*row) for row in rows]
 
 
 def survey_years(raw_dir: Path) -> list[int]:
@@ -157,7 +168,8 @@ def run_status_report(
         raise KlimaError(failure_message(result))
     reports = setting("KLIMA_REPORTS_DIR") / partition_key
     files = sorted(p for p in reports.glob("*") if p.suffix in {".md", ".pdf"})
-    return RunResult(result.run_id, report_year, files)
+    findings = published_findings(setting("KLIMA_WAREHOUSE"))
+    return RunResult(result.run_id, report_year, files, findings)
 
 
 def failure_message(result: dg.ExecuteInProcessResult) -> str:

@@ -182,7 +182,7 @@ def test_plan_errors_and_late_net_zero_warning(con, raw):
     assert errors(con, raw, "plans") == [
         ("plans/plans.csv", 4, "Kommunekode", "duplicate_key"),
         ("plans/plans.csv", 2, "Godkendt", "invalid_date"),
-        ("plans/plans.csv", 2, "Klimaneutral år", "net_zero_before_target"),
+        ("plans/plans.csv", 2, "Klimaneutral år, Målår", "net_zero_before_target"),
         ("plans/plans.csv", 3, "Målgrundlag", "unknown_label"),
         ("plans/plans.csv", 3, "Revisionsstatus", "unknown_label"),
     ]

@@ -143,7 +143,9 @@ def test_baseline_after_the_latest_year(warehouse: duckdb.DuckDBPyConnection) ->
     assert r["latest_year"] == 2023 and r["baseline_year"] == 2024
     assert r["status"] == "insufficient_data"
     assert r["proj_lin_t"] == approx(690.0)  # 780 − 10 × 9
-    assert r["proj_long_t"] is None
+    # The long-run line is defined for L < b too (rule 10 leaves out only L = b): from
+    # (2024, 700) through (2023, 760), falling 60 t a year, to 2030: 700 − 60 × 6.
+    assert r["proj_long_t"] == approx(340.0)
     assert r["path_t"] == 700  # P(y) = B for y <= b
 
 

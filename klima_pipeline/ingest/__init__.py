@@ -56,7 +56,7 @@ def validate_raw_dir(raw_dir: Path) -> list[Finding]:
             try:
                 findings.extend(loader(con, Path(raw_dir)))
             except InputError as exc:
-                findings.extend(exc.findings)
+                findings.extend(exc.findings + exc.warnings)
     finally:
         con.close()
     return findings

@@ -8,6 +8,7 @@ from klima_pipeline.ingest.framework import (
     data_year_checks,
     label_case,
     labels,
+    name_check,
 )
 from klima_pipeline.ingest.reading import Column
 
@@ -35,7 +36,8 @@ def load_actions(load: Load) -> None:
     load.con.execute(
         f"""
         create temp table {raw}_typed as
-        select r.*, m.municipality_code, klima_int(r.report_year) as year_int,
+        select r.*, m.municipality_code, m.municipality_name as ref_name,
+            klima_int(r.report_year) as year_int,
             s.sector as sector_code, {status} as status_code,
             klima_num(r.expected) as expected_num,
             first_value(r.source_file || ', row ' || r.row_number) over w as first_at,
@@ -59,6 +61,7 @@ def load_actions(load: Load) -> None:
                 "'unknown municipality code ''' || coalesce(municipality, '') || "
                 "'''; expected a code such as 101, 0101 or 101 København'",
             ),
+            name_check("Kommunekode", "klima_code_name(municipality)"),
             Check(
                 "missing_value",
                 "Indsats-id",

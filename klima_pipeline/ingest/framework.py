@@ -52,6 +52,9 @@ create or replace temp macro klima_date(s) as case
             between 1990 and 2100
         then coalesce(try_strptime(s, '%Y-%m-%d'), try_strptime(s, '%d-%m-%Y'))::date end;
 create or replace temp macro klima_label(s) as lower(trim(s));
+create or replace temp macro klima_code_name(s) as
+    nullif(trim(regexp_extract(s, '^\d+\s+(.*)$', 1)), '');
+create or replace temp macro klima_name_key(s) as regexp_replace(lower(trim(s)), '\s+kommune$', '');
 create or replace temp table klima_sector_label as
     select distinct klima_label(source_sector) as label, sector from ref.inventory_sector
     where sector <> 'total'
@@ -122,6 +125,33 @@ def data_year_checks(column: str, text_key: str, example: int) -> list[Check]:
             f"'year ' || year_int || ' is after the current year {year}'",
         ),
     ]
+
+
+def name_check(column: str, name_expression: str) -> Check:
+    """A municipality name beside its code (`101 København`, or a name column) that is not
+    the code's name: a warning, since the code decides. The checked table holds the
+    reference name as `ref_name`."""
+    return Check(
+        "name_mismatch",
+        column,
+        f"ref_name is not null and {name_expression} is not null "
+        f"and klima_name_key({name_expression}) <> klima_name_key(ref_name)",
+        f"'name ''' || {name_expression} || ''' is not the name of municipality ' "
+        "|| municipality_code || ' (' || ref_name || '); the code is used'",
+        "warning",
+    )
+
+
+def missing_value_check(column: str, text_key: str, consequence: str) -> Check:
+    """A numeric cell left empty or marked `..`/`-` (not available) where the method can do
+    without it: a warning that says what follows (`consequence`, plain text)."""
+    return Check(
+        "missing_value",
+        column,
+        f"klima_missing({text_key})",
+        f"'no value (' || coalesce({text_key}, 'empty') || '): ' || {sql_text(consequence)}",
+        "warning",
+    )
 
 
 @dataclass
@@ -273,7 +303,7 @@ def run_loader(
         body(load)
         errors = [f for f in load.findings if f.severity == "error"]
         if errors:
-            raise InputError(errors)
+            raise InputError(errors, [f for f in load.findings if f.severity != "error"])
         con.execute("begin transaction")
         try:
             ensure_bookkeeping(con)

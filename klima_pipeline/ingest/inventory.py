@@ -18,6 +18,7 @@ from klima_pipeline.ingest.framework import (
     Load,
     data_year_checks,
     ensure_target,
+    name_check,
 )
 from klima_pipeline.ingest.reading import Column, cell_text, open_raw
 
@@ -168,6 +169,7 @@ def _check(load: Load, raw: str) -> None:
             klima_label(r.type) = '{EMISSIONS_TYPE}' and klima_label(r.unit) = '{EMISSIONS_UNIT}'
                 as is_emissions,
             m.municipality_code is not null as known_municipality,
+            m.municipality_name as ref_name,
             klima_label(r.type) = '{EMISSIONS_TYPE}' or klima_label(r.type) in (
                 select klima_label(inventory_type) from ref.indicator
                 where coalesce(inventory_type, '') <> '') as known_type,
@@ -189,6 +191,8 @@ def _check(load: Load, raw: str) -> None:
                 "'unknown municipality code ''' || coalesce(municipality, '') || "
                 "'''; expected a code of ref.municipality such as 101, 0101 or 101 København'",
             ),
+            name_check("Kommunekode", "klima_code_name(municipality)"),
+            name_check("Kommune", "municipality_name"),
             *data_year_checks("År", "year", 2023),
             Check(
                 "invalid_number",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, label_case, labels
+from klima_pipeline.ingest.framework import (
+    Check,
+    Load,
+    label_case,
+    labels,
+    missing_value_check,
+    name_check,
+)
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "plans"
@@ -36,7 +43,7 @@ def load_plans(load: Load) -> None:
     load.con.execute(
         f"""
         create temp table {raw}_typed as
-        select r.*, m.municipality_code,
+        select r.*, m.municipality_code, m.municipality_name as ref_name,
             klima_date(approved) as approved_on, klima_int(baseline_year) as baseline_year_int,
             klima_num(baseline_t) as baseline_num, klima_int(target_year) as target_year_int,
             klima_num(target_reduction) as reduction_num,
@@ -68,13 +75,15 @@ def load_plans(load: Load) -> None:
     )
 
 
-def _year_check(column: str, label: str, required: bool = True) -> Check:
-    present = "" if required else f"{column} is not null and "
+NO_TARGET_PATH = "the member has no target path, so its status is insufficient_data"
+
+
+def _year_check(column: str, label: str) -> Check:
     return Check(
         "invalid_year",
         label,
-        f"{present}klima_int({column}) is null",
-        f"'expected a year (1990–2100) such as 2030, found ''' || coalesce({column}, '') || ''''",
+        f"not klima_missing({column}) and klima_int({column}) is null",
+        f"'expected a year (1990–2100) such as 2030, found ''' || {column} || ''''",
     )
 
 
@@ -103,8 +112,10 @@ def _checks() -> list[Check]:
             "'municipality ' || municipality_code || ' is already listed at ' || first_at || "
             "'; expected one plan row per municipality'",
         ),
+        name_check("Kommunekode", "klima_code_name(municipality)"),
         _date_check("approved", "Godkendt"),
         _year_check("baseline_year", "Basisår"),
+        missing_value_check("Basisår", "baseline_year", NO_TARGET_PATH),
         Check(
             "invalid_number",
             "Basisudledning (ton CO2e)",
@@ -113,24 +124,30 @@ def _checks() -> list[Check]:
             "|| baseline_t || ''''",
         ),
         _year_check("target_year", "Målår"),
+        missing_value_check("Målår", "target_year", NO_TARGET_PATH),
         Check(
             "invalid_number",
             "Reduktionsmål (%)",
-            "reduction_num is null or reduction_num < 0 or reduction_num > 100",
-            "'expected a percentage between 0 and 100, found ''' "
-            "|| coalesce(target_reduction, '') || ''''",
+            "klima_bad_num(target_reduction) or reduction_num < 0 or reduction_num > 100",
+            "'expected a percentage between 0 and 100, found ''' || target_reduction || ''''",
         ),
+        missing_value_check("Reduktionsmål (%)", "target_reduction", NO_TARGET_PATH),
         _year_check("net_zero_year", "Klimaneutral år"),
+        missing_value_check(
+            "Klimaneutral år",
+            "net_zero_year",
+            "the target path ends in the target year; after it the member has no path",
+        ),
         Check(
             "baseline_after_target",
-            "Basisår",
+            "Basisår, Målår",
             "baseline_year_int >= target_year_int",
             "'baseline year ' || baseline_year_int || ' is not before the target year ' "
             "|| target_year_int",
         ),
         Check(
             "net_zero_before_target",
-            "Klimaneutral år",
+            "Klimaneutral år, Målår",
             "net_zero_int < target_year_int",
             "'net-zero year ' || net_zero_int || ' is before the target year ' || target_year_int",
         ),
@@ -156,5 +173,5 @@ def _checks() -> list[Check]:
             "|| revision_status || ''''",
         ),
         _date_check("recertified", "Recertificeret"),
-        _year_check("next_revision", "Næste revision", required=False),
+        _year_check("next_revision", "Næste revision"),
     ]

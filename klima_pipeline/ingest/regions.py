@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, data_year_checks
+from klima_pipeline.ingest.framework import Check, Load, data_year_checks, missing_value_check
 from klima_pipeline.ingest.reading import Column
 
 SOURCE = "regions"
@@ -51,11 +51,14 @@ def load_regions(load: Load) -> None:
                 "from ref.indicator where level = 'region')",
             ),
             *data_year_checks("År", "year", 2024),
+            missing_value_check(
+                "Værdi", "value", "not available that year; the row is skipped (a gap)"
+            ),
             Check(
                 "invalid_number",
                 "Værdi",
-                "value_num is null",
-                "'expected a number such as 12,5, found ''' || coalesce(value, '') || ''''",
+                "klima_bad_num(value)",
+                "'expected a number such as 12,5, found ''' || value || ''''",
             ),
             Check(
                 "unit_mismatch",
@@ -79,5 +82,6 @@ def load_regions(load: Load) -> None:
         select source_file, row_number, region_code, indicator_id as indicator,
             year_int as year, value_num as value, expected_unit as unit
         from {raw}_typed
+        where value_num is not null
         """
     )

@@ -38,7 +38,7 @@ group by municipality_code, year, sector
 order by municipality_code, year, sector;
 
 create or replace table core.source_total as
-select municipality_code, year, value as total_t
+select municipality_code, year, value as total_t, source_file, row_number
 from staging.inventory
 where measure = 'emissions' and sector = 'total'
 qualify row_number() over (

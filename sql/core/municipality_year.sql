@@ -1,6 +1,7 @@
 -- core.municipality_year: gross, LULUCF, net and per capita per municipality and year.
--- Incomplete years (a sector in the total missing) get NULL figures (rule 1); per
--- capita always uses gross (rule 3) and needs a population.
+-- Incomplete years (a sector in the total missing) get NULL gross, net and per capita
+-- (rule 1) but keep their LULUCF, 0 without a row (metrics.md, Sectors); per capita
+-- always uses gross (rule 3) and needs a population.
 create schema if not exists core;
 
 create or replace table core.municipality_year as
@@ -31,7 +32,7 @@ select
     c.municipality_code,
     c.year,
     case when c.is_complete then c.sum_in_total_t end as gross_t,
-    case when c.is_complete then coalesce(c.lulucf_t, 0) end as lulucf_t,
+    coalesce(c.lulucf_t, 0) as lulucf_t,
     case when c.is_complete then c.sum_in_total_t + coalesce(c.lulucf_t, 0) end as net_t,
     p.population,
     case

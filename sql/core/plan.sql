@@ -1,4 +1,5 @@
--- core.plan: one row per member of the alliance cohort (the plan registry).
+-- core.plan: one row per member of the alliance cohort (the plan registry), with the file
+-- and row it came from so that a check on it can name them.
 create schema if not exists core;
 
 create or replace table core.plan as
@@ -13,6 +14,8 @@ select
     target_basis,
     revision_status,
     recertified_on,
-    next_revision_year
+    next_revision_year,
+    source_file,
+    row_number
 from staging.plans
 order by municipality_code;

@@ -16,11 +16,15 @@ select
     coalesce(my.is_complete, false) as is_complete,
     my.gross_t,
     my.net_t,
-    my.population
+    pop.population
 from ref.municipality as m
 cross join inventory_years as y
 left join core.municipality_year as my
     on my.municipality_code = m.municipality_code and my.year = y.year
+-- Population straight from StatBank: a municipality with no inventory row that year
+-- still counts in the aggregate's population (rule 2).
+left join core.population as pop
+    on pop.municipality_code = m.municipality_code and pop.year = y.year
 left join core.plan as p on p.municipality_code = m.municipality_code;
 
 -- One rule for every aggregate: each municipality-year counts once per scope it belongs

@@ -20,18 +20,21 @@ with all_findings as (
     select source_file, row_number, column_name, rule, severity, message
     from checks.findings
     union all
+    -- A member without a status is named at its plan registry row; the column is the
+    -- baseline's when that is what is missing.
     select
-        case when baseline_t is null then 'plans' else 'klimaregnskab' end as source_file,
-        null as row_number,
-        case when baseline_t is null then 'Basisudledning (ton CO2e)' end as column_name,
+        case when s.baseline_t is null then p.source_file else 'klimaregnskab' end as source_file,
+        case when s.baseline_t is null then p.row_number end as row_number,
+        case when s.baseline_t is null then 'Basisudledning (ton CO2e)' end as column_name,
         'insufficient_data' as rule,
         'warning' as severity,
         format(
             'Member {} {}, report year {}: no status ({})',
-            municipality_code, municipality_name, report_year, status_reason
+            s.municipality_code, s.municipality_name, s.report_year, s.status_reason
         ) as message
-    from mart.municipality_status
-    where status = 'insufficient_data'
+    from mart.municipality_status as s
+    left join core.plan as p using (municipality_code)
+    where s.status = 'insufficient_data'
 )
 
 select source_file, row_number, column_name, rule, severity, message

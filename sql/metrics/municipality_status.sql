@@ -149,7 +149,8 @@ target_path as (
     select
         a.*,
         case
-            when a.latest_year is null or a.baseline_t is null then null
+            when a.latest_year is null or a.baseline_t is null or a.baseline_year is null
+                or a.target_year is null or a.target_t is null then null
             when a.latest_year <= a.baseline_year then a.baseline_t
             when a.latest_year <= a.target_year then
                 a.baseline_t + (a.target_t - a.baseline_t)
@@ -162,7 +163,8 @@ target_path as (
 
 projections as (
     -- Rule 8: fewer than 3 window points, no fit and no projection. The long-run line
-    -- needs B and a latest year after b (rule 10); it does not depend on the window.
+    -- through (b, B) and (L, latest_t) needs B and L <> b (rule 10), also when L < b;
+    -- it does not depend on the window.
     select
         t.*,
         case
@@ -175,7 +177,7 @@ projections as (
                 then t.latest_t * exp(t.exp_slope * (t.target_year - t.latest_year))
         end as proj_exp_t,
         case
-            when t.baseline_t is not null and t.latest_year > t.baseline_year
+            when t.baseline_t is not null and t.latest_year <> t.baseline_year
                 then greatest(
                     0,
                     t.baseline_t + (t.latest_t - t.baseline_t)
@@ -207,6 +209,7 @@ status as (
             when c.latest_year is null then 'insufficient_data'
             when c.baseline_t is null then 'insufficient_data'
             when c.latest_year < c.baseline_year then 'insufficient_data'
+            when c.target_t is null or c.path_t is null then 'insufficient_data'
             when c.window_points < 3 then 'insufficient_data'
             when c.latest_t <= c.path_t and c.proj_status_t <= c.target_t then 'on_track'
             when c.latest_t > c.path_t and c.proj_status_t > c.target_t then 'off_track'
@@ -216,6 +219,11 @@ status as (
             when c.latest_year is null then 'no complete inventory year at or before the report year'
             when c.baseline_t is null then 'no baseline: blank in the plan and no complete inventory year ' || c.baseline_year
             when c.latest_year < c.baseline_year then 'latest complete year ' || c.latest_year || ' is before the baseline year ' || c.baseline_year
+            when c.target_t is null or c.path_t is null then 'no target path: the plan registry gives no ' || concat_ws(', ',
+                case when c.baseline_year is null then 'baseline year' end,
+                case when c.target_year is null then 'target year' end,
+                case when c.target_reduction_pct is null then 'reduction target' end,
+                case when c.net_zero_year is null and c.latest_year > c.target_year then 'net-zero year' end)
             when c.window_points < 3 then 'only ' || c.window_points || ' complete years in ' || (c.latest_year - 4) || '–' || c.latest_year
             when c.latest_t <= c.path_t and c.proj_status_t <= c.target_t then 'on or below the path and projected to reach the target'
             when c.latest_t > c.path_t and c.proj_status_t > c.target_t then 'above the path and projected to miss the target'
@@ -310,7 +318,7 @@ comment on column mart.municipality_status.r_obs is 'Observed annual rate of cha
 comment on column mart.municipality_status.r_req is 'Required annual rate, fraction per year: 1 − (target_t / latest_t)^(1 / (T − L)) for L < T and both positive; unclamped (negative = already below the target, rule 11).';
 comment on column mart.municipality_status.proj_lin_t is 'Linear projection to the target year, t CO2e: OLS line at T, floored at 0.';
 comment on column mart.municipality_status.proj_exp_t is 'Exponential projection to the target year, t CO2e: latest_t × (1 − r_obs)^(T − L); NULL when r_obs is NULL.';
-comment on column mart.municipality_status.proj_long_t is 'Long-run projection, t CO2e: the line from (b, B) through (L, latest_t) extended to T, floored at 0; NULL when there is no baseline or L <= b (rule 10). Does not depend on the fit window.';
+comment on column mart.municipality_status.proj_long_t is 'Long-run projection, t CO2e: the line from (b, B) through (L, latest_t) extended to T, floored at 0; NULL when there is no baseline or L = b (rule 10); defined for L < b too. Does not depend on the fit window.';
 comment on column mart.municipality_status.proj_cons_t is 'Conservative projection, t CO2e: the largest of proj_lin_t, proj_exp_t, proj_long_t (NULLs left out); NULL with fewer than 3 window points.';
 comment on column mart.municipality_status.status is 'on_track, off_track, at_risk or insufficient_data (metrics.md, Status), compared on unrounded values with proj_exp_t (proj_lin_t where NULL).';
 comment on column mart.municipality_status.status_reason is 'Why the member has this status, in words.';
