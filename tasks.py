@@ -3,6 +3,7 @@
 
     python3 tasks.py run      # set up .venv, build the warehouse and the report from data/raw
     python3 tasks.py test     # set up .venv, run the whole test suite
+    python3 tasks.py conformance  # the conformance suite's long profile (many random folders)
     python3 tasks.py lint     # ruff check and format check
     python3 tasks.py bench    # the performance benchmark (bench/)
     python3 tasks.py ui       # the Dagster UI on http://127.0.0.1:3000
@@ -66,6 +67,9 @@ def main(argv: list[str]) -> int:
         return run(str(BIN / "klima"), "run", *rest)
     if task == "test":
         return run(str(BIN / "pytest"), *rest)
+    if task == "conformance":
+        os.environ["KLIMA_CONFORMANCE_PROFILE"] = "long"
+        return run(str(BIN / "pytest"), "tests/test_conformance.py", *rest)
     if task == "lint":
         return run(str(BIN / "ruff"), "check", ".") or run(
             str(BIN / "ruff"), "format", "--check", "."

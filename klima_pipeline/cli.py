@@ -146,10 +146,14 @@ def _run(args: argparse.Namespace) -> int:
     result = run_status_report(report_year=args.year, languages=LANGUAGES[args.lang])
     for path in result.report_files:
         print(path)
+    # On stderr beside the progress: stdout stays the report paths, which scripts read.
     if not args.quiet:
-        print(findings_summary(result.findings))
+        print(findings_summary(result.findings), file=sys.stderr)
         if result.findings:
-            print("All findings: mart.data_quality, and the report's data-quality appendix.")
+            print(
+                "All findings: mart.data_quality, and the report's data-quality appendix.",
+                file=sys.stderr,
+            )
     return 0
 
 

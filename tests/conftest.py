@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from klima_pipeline.assets import all_assets
 from klima_pipeline.config import PROJECT_ROOT
@@ -77,3 +79,23 @@ def raw_copy(tmp_path: Path) -> Callable[[], Path]:
         return target
 
     return make
+
+
+# Hypothesis profiles of the conformance suite: `ci` runs a fixed set of examples (the
+# same on every run, so a red CI is reproducible) and does not shrink a failing folder
+# (minutes on a folder of 98 municipalities); `long` draws new ones each time and shrinks.
+settings.register_profile(
+    "ci",
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("KLIMA_CONFORMANCE_PROFILE", "ci"))
