@@ -30,7 +30,7 @@ class Finding:
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
-def findings_summary(findings: Sequence[Finding], shown: int = 10) -> str:
+def findings_summary(findings: Sequence[Finding], shown: int = 50) -> str:
     """How many findings of each severity, then the first `shown` of them, errors first:
     what `klima run` and `klima validate` print at the end."""
     if not findings:
