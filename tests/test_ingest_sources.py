@@ -79,7 +79,7 @@ def test_statbank_areas_times_and_dimensions(con, raw):
     warnings = load(con, raw, "statbank")
     assert [(w.source_file, w.row_number, w.column_name, w.rule) for w in warnings] == [
         ("statbank/FOLK1A_2024.csv", 5, "OMRÅDE", "unknown_area"),
-        ("statbank/BIL54.csv", 3, None, "unknown_category"),
+        ("statbank/BIL54.csv", 3, "DRIV", "unknown_category"),
     ]
     got = table(
         con,

@@ -103,6 +103,8 @@ class Check:
     where: str
     message: str  # a SQL expression
     severity: str = "error"
+    # Where the column differs by row (a StatBank variable), a SQL expression naming it.
+    column_expression: str | None = None
 
 
 def data_year_checks(column: str, text_key: str, example: int) -> list[Check]:
@@ -255,7 +257,7 @@ class Load:
     def check(self, table: str, checks: list[Check]) -> None:
         """Turn every failing row into a finding, one query per rule."""
         for c in checks:
-            column = "null" if c.column is None else sql_text(c.column)
+            column = c.column_expression or ("null" if c.column is None else sql_text(c.column))
             rows = self.con.execute(
                 f"select source_file, row_number, {column}, {sql_text(c.rule)}, "
                 f"{sql_text(c.severity)}, ({c.message})::varchar from {table} where {c.where} "

@@ -102,7 +102,8 @@ def _check_and_write(load: Load, raw: str) -> None:
             from {raw}
         )
         select e.source_file, e.row_number,
-            string_agg(e.d.key || '=' || e.d.value, ', ') as unknown_codes
+            string_agg(e.d.key || '=' || e.d.value, ', ' order by e.d.key) as unknown_codes,
+            min(e.d.key) as unknown_variable
         from entries e
         join (select distinct table_name, variable from ref.statbank_mapping) v
             on v.table_name = e.table_name and v.variable = e.d.key
@@ -131,7 +132,8 @@ def _check_and_write(load: Load, raw: str) -> None:
             nullif(c.t.y, '')::integer as year,
             nullif(c.t.q, '')::integer as quarter,
             klima_num(c.value) as value_num,
-            u.unknown_codes
+            u.unknown_codes,
+            u.unknown_variable
         from coded c
         left join ref.municipality m on m.municipality_code = c.code
         left join {raw}_unknown u on u.source_file = c.source_file and u.row_number = c.row_number
@@ -176,6 +178,7 @@ def _check_and_write(load: Load, raw: str) -> None:
                 "'unknown code(s) ' || unknown_codes || ' (not in the StatBank mapping); "
                 "the row is ignored'",
                 "warning",
+                column_expression="unknown_variable",
             ),
         ],
     )
