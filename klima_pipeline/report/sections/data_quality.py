@@ -1,0 +1,90 @@
+"""Appendix: data quality: the findings of the checks by source file and rule, and the
+inventory values that the latest data version revised."""
+
+from __future__ import annotations
+
+from ..context import Context
+from ..model import Block, Paragraph
+
+# A revision of an inventory value is significant when it moves the municipality's gross
+# emissions of that year by at least this much (percent); the table shows the largest.
+REVISION_THRESHOLD_PCT = 1.0
+REVISIONS_SHOWN = 25
+
+
+def blocks(c: Context) -> list[Block]:
+    return [*findings(c), *revisions(c)]
+
+
+def findings(c: Context) -> list[Block]:
+    table = c.data["data_quality"]
+    if "data_quality" in c.data.missing:
+        return [c.not_available()]
+    if table.empty:
+        return [Paragraph.of(c.t("dq_none"))]
+    rows = [
+        (
+            r.source_file,
+            r.rule,
+            c.t(f"severity_{r.severity}") if c.t.has(f"severity_{r.severity}") else str(r.severity),
+            c.f.integer(r.findings),
+        )
+        for r in table.itertuples()
+    ]
+    header = [c.t(k) for k in ("col_source", "col_rule", "col_severity", "col_findings")]
+    return [
+        Paragraph.of(c.t("dq_text")),
+        c.table("data_quality", c.t("table_dq"), header, rows, "lllr", table, small=True),
+    ]
+
+
+def revisions(c: Context) -> list[Block]:
+    """Inventory values the latest data version changed. Nothing without the table
+    (warehouses before it existed), one line when nothing changed."""
+    t, f = c.t, c.f
+    if "revisions" in c.data.missing:
+        return []
+    revised = c.data["revisions"]
+    if revised.empty:
+        return [Paragraph.of(t("revisions_none"))]
+    threshold = f.pct(REVISION_THRESHOLD_PCT, 0)
+    significant = revised[revised["share_of_gross_pct"].abs() >= REVISION_THRESHOLD_PCT]
+    out: list[Block] = [
+        Paragraph.of(
+            t(
+                "revisions_text",
+                n=f.integer(len(revised)),
+                m=f.integer(len(significant)),
+                threshold=threshold,
+            )
+        )
+    ]
+    if significant.empty:
+        return out
+    shown = significant.head(REVISIONS_SHOWN)
+    rows = [
+        (
+            c.names.get(r.municipality_code, str(r.municipality_code)),
+            str(int(r.year)),
+            str(r.source_sector),
+            f.tonnes(r.old_t),
+            f.tonnes(r.new_t),
+            f.number(r.change_t, sign=True),
+            f.pct(r.share_of_gross_pct, sign=True),
+        )
+        for r in shown.itertuples()
+    ]
+    header = [t(k) for k in ("col_municipality", "col_year", "col_sector", "col_before",
+                             "col_after", "col_change_t", "col_share_of_gross")]  # fmt: skip
+    note = t("revisions_rule", threshold=threshold)
+    if len(significant) > len(shown):
+        note += " " + t("revisions_more", shown=len(shown), m=f.integer(len(significant)))
+    frame = revised.copy()
+    frame.insert(1, "municipality_name", frame["municipality_code"].map(c.names))
+    out.append(
+        c.table(
+            "revisions", t("table_revisions"), header, rows, "lrlrrrr", frame, small=True,
+            note=note,
+        )
+    )  # fmt: skip
+    return out
