@@ -170,7 +170,7 @@ def python(*args: str) -> list[str]:
 
 
 def report_year(ws: Workspace) -> int:
-    command = python("-c", "import sys; from klima_pipeline.runner import survey_years; "
+    command = python("-c", "import sys; from klima_pipeline.ingest import survey_years; "
                      "print(survey_years(__import__('pathlib').Path(sys.argv[1]))[-1])",
                      str(ws.raw))  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, env=ws.env(), capture_output=True, text=True)

@@ -16,9 +16,9 @@ from klima_pipeline.assets.sources import (
     source_key,
 )
 from klima_pipeline.errors import KlimaError
+from klima_pipeline.ingest import survey_years
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.resources import RawExportsResource
-from klima_pipeline.runner import survey_years
 
 TIMEZONE = "Europe/Copenhagen"
 ZONE = ZoneInfo(TIMEZONE)

@@ -15,7 +15,7 @@ import duckdb
 
 from klima_pipeline.config import setting
 from klima_pipeline.errors import Finding, KlimaError
-from klima_pipeline.ingest import LOADERS, load_reference
+from klima_pipeline.ingest import survey_years
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
 from klima_pipeline.resources import WarehouseResource
@@ -40,19 +40,6 @@ def published_findings(warehouse: Path) -> list[Finding]:
             "from mart.data_quality"
         ).fetchall()
     return [Finding(*row) for row in rows]
-
-
-def survey_years(raw_dir: Path) -> list[int]:
-    """The report years the raw folder has an action survey for (reads only the surveys)."""
-    with contextlib.closing(duckdb.connect()) as con:
-        load_reference(con, raw_dir)
-        LOADERS["actions"](con, raw_dir)
-        return [
-            row[0]
-            for row in con.execute(
-                "select distinct report_year from staging.actions order by 1"
-            ).fetchall()
-        ]
 
 
 # Runs happen on machines without internet access, so telemetry is off by default; the

@@ -19,10 +19,11 @@ from klima_pipeline.assets.report import status_report
 from klima_pipeline.assets.sources import STATBANK_PULL_KEY, export_hashes, source_key
 from klima_pipeline.checks import RULES, asset_checks
 from klima_pipeline.definitions import defs
+from klima_pipeline.ingest import survey_years
 from klima_pipeline.jobs import ZONE
 from klima_pipeline.resources import RawExportsResource, ReportsResource, WarehouseResource
 from klima_pipeline.resources.statbank import StatBankResource
-from klima_pipeline.runner import failure_message, survey_years
+from klima_pipeline.runner import failure_message
 from klima_pipeline.sample_data import write_sample_data
 
 GROUPS_IN_FLOW_ORDER = ["sources", "staging", "core", "marts", "metrics", "publish", "report"]

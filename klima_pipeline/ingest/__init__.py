@@ -1,10 +1,12 @@
 """Reading and validating the raw exports (formats.md) into `staging.*`.
 
-Public API: `load_reference`, `LOADERS` (one per source) and `validate_raw_dir`.
+Public API: `load_reference`, `LOADERS` (one per source), `validate_raw_dir` and
+`survey_years`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -62,4 +64,17 @@ def validate_raw_dir(raw_dir: Path) -> list[Finding]:
     return findings
 
 
-__all__ = ["LOADERS", "load_reference", "validate_raw_dir"]
+def survey_years(raw_dir: Path) -> list[int]:
+    """The report years the raw folder has an action survey for (reads only the surveys)."""
+    with contextlib.closing(duckdb.connect()) as con:
+        load_reference(con, raw_dir)
+        LOADERS["actions"](con, raw_dir)
+        return [
+            row[0]
+            for row in con.execute(
+                "select distinct report_year from staging.actions order by 1"
+            ).fetchall()
+        ]
+
+
+__all__ = ["LOADERS", "load_reference", "survey_years", "validate_raw_dir"]
