@@ -1,5 +1,6 @@
-"""What every source loader shares: SQL value parsers, set-based checks, and the
-transaction that writes a source's staging tables, raw_file rows and findings together."""
+"""What every source loader shares: reading an export (CSV or xlsx) into text cells, SQL
+value parsers, set-based checks, and the transaction that writes a source's staging
+tables, raw_file rows and findings together."""
 
 from __future__ import annotations
 
@@ -12,16 +13,35 @@ import duckdb
 import pyarrow as pa
 
 from klima_pipeline.errors import Finding, InputError
+from klima_pipeline.ingest.csv_file import read_csv
 from klima_pipeline.ingest.reading import (
     Column,
     RawFile,
     ReadResult,
     match_header,
-    read_file,
+    open_raw,
     temp_name,
 )
+from klima_pipeline.ingest.xlsx_file import read_xlsx
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def read_file(con: duckdb.DuckDBPyConnection, raw_dir: Path, path: Path, source: str) -> ReadResult:
+    """Read a CSV or xlsx export into a temp table of text cells."""
+    result, data = open_raw(raw_dir, path, source)
+    if data is None:
+        return result
+    if path.suffix.lower() == ".xlsx":
+        read_xlsx(con, result, data)
+    else:
+        read_csv(con, result, path, data)
+    if result.table and not result.failed and result.raw.rows == 0:
+        result.warning(
+            "no_rows", "the file has a header but no data rows; nothing is loaded from it"
+        )
+    return result
+
 
 # Value parsers shared by every source. Cells arrive trimmed, empty cells as NULL.
 # Years and dates have four-digit years in 1990–2100 (the earliest baseline year to the

@@ -6,8 +6,7 @@ required, INDHOLD is the value, and every other variable goes into `dimensions`.
 
 from __future__ import annotations
 
-from klima_pipeline.ingest.framework import Check, Load, current_year, sql_text
-from klima_pipeline.ingest.reading import read_file
+from klima_pipeline.ingest.framework import Check, Load, current_year, read_file, sql_text
 
 SOURCE = "statbank"
 TABLES = ("FOLK1A", "BIL54", "BOL102")
