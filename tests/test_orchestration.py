@@ -143,13 +143,18 @@ def test_a_failing_blocking_check_stops_metrics_publish_and_report(
     raw = raw_copy()
     inventory = raw / "klimaregnskab" / "klimaregnskab_2018-2022.csv"
     lines = inventory.read_text(encoding="utf-8").splitlines(keepends=True)
-    # One sector row of one municipality-year: well-formed input, so the parser passes it.
-    dropped = next(
-        line
-        for line in lines
-        if line.startswith("101;") and ";2020;Kemiske processer;Samlet CO2-udledning;" in line
+    # 60 Mt of energy emissions for one municipality-year: a well-formed number, so the
+    # parser passes it, but out of range (the whole country emits about 34 Mt). An
+    # incomplete year would not do: it is a state the method defines (a warning).
+    inventory.write_text(
+        "".join(
+            line.rsplit(";", 1)[0] + ";60000000\n"
+            if line.startswith("101;") and ";2020;Energi;Samlet CO2-udledning;" in line
+            else line
+            for line in lines
+        ),
+        encoding="utf-8",
     )
-    inventory.write_text("".join(line for line in lines if line != dropped), encoding="utf-8")
 
     run = materialize(raw, tmp_path, report_year="2024", assets=WITH_CHECKS, languages=["en"])
 
@@ -168,15 +173,16 @@ def test_a_failing_blocking_check_stops_metrics_publish_and_report(
         for e in run.result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
         and not e.asset_check_evaluation_data.passed
-    ]
-    assert failed.check_name == "complete_sectors"
+        and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+    ]  # the 60 Mt jump also trips the gross_change warning, which does not block
+    assert failed.check_name == "values_in_range"
     assert failed.severity == dg.AssetCheckSeverity.ERROR
     assert "101" in (failed.description or "") and "2020" in (failed.description or "")
     assert not run.warehouse.exists()
     assert not (run.reports / "2024").exists()
     # What `klima run` prints names the check and the municipality-year at fault.
     message = failure_message(run.result)
-    assert "complete_sectors" in message and "101" in message and "2020" in message
+    assert "values_in_range" in message and "101" in message and "2020" in message
     assert "no publish" in message
 
 

@@ -67,7 +67,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     edit_lines(
         raw / "regions/regionale_indikatorer.csv",
         lambda lines: (
-            [lines[0], "1081;kollektiv_trafik_passagerer;2018;..;mio. passagerer"] + lines[2:]
+            [lines[0], "1081;kollektiv_trafik_passagerer;2018;..;mio. passagerer", *lines[2:]]
         ),
     )
     # Frederiksberg's baseline after the latest inventory year (2023); an unknown column
