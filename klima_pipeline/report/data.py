@@ -350,6 +350,12 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
            from mart.data_quality group by all
            order by severity, source_file, rule""",
     ),
+    "data_quality_findings": (
+        ("source_file", "row_number", "column_name", "rule", "severity", "message"),
+        """select source_file, row_number, column_name, rule, severity, message
+           from mart.data_quality
+           order by severity, source_file, row_number nulls first, column_name, rule, message""",
+    ),
 }
 
 

@@ -1,5 +1,6 @@
-"""Appendix: data quality: the findings of the checks by source file and rule, and the
-inventory values that the latest data version revised."""
+"""Appendix: data quality: the findings of the checks by source file and rule, each
+finding with its file, row and column, and the inventory values that the latest data
+version revised."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from ..model import Block, Paragraph
 # emissions of that year by at least this much (percent); the table shows the largest.
 REVISION_THRESHOLD_PCT = 1.0
 REVISIONS_SHOWN = 25
+# Findings listed one by one; the data file beside the table holds every one of them.
+FINDINGS_SHOWN = 100
 
 
 def blocks(c: Context) -> list[Block]:
-    return [*findings(c), *revisions(c)]
+    return [*findings(c), *finding_list(c), *revisions(c)]
 
 
 def findings(c: Context) -> list[Block]:
@@ -35,6 +38,36 @@ def findings(c: Context) -> list[Block]:
     return [
         Paragraph.of(c.t("dq_text")),
         c.table("data_quality", c.t("table_dq"), header, rows, "lllr", table, small=True),
+    ]
+
+
+def finding_list(c: Context) -> list[Block]:
+    """Every finding where an analyst finds it in the export: file, row and column."""
+    if "data_quality_findings" in c.data.missing:
+        return []
+    table = c.data["data_quality_findings"]
+    if table.empty:
+        return []
+    shown = table.head(FINDINGS_SHOWN)
+    rows = [
+        (
+            r.source_file,
+            "" if r.row_number is None or r.row_number != r.row_number else str(int(r.row_number)),
+            r.column_name or "",
+            r.rule,
+            r.message,
+        )
+        for r in shown.itertuples()
+    ]
+    header = [
+        c.t(k) for k in ("col_source", "dq_col_row", "dq_col_column", "col_rule", "dq_col_message")
+    ]
+    text = c.t("dq_list_text", shown=c.f.integer(len(shown)), n=c.f.integer(len(table)))
+    return [
+        Paragraph.of(text),
+        c.table(
+            "data_quality_findings", c.t("table_dq_list"), header, rows, "lrlll", table, small=True
+        ),
     ]
 
 
