@@ -4,6 +4,8 @@ version revised."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..context import Context
 from ..model import Block, Paragraph
 
@@ -52,8 +54,8 @@ def finding_list(c: Context) -> list[Block]:
     rows = [
         (
             r.source_file,
-            "" if r.row_number is None or r.row_number != r.row_number else str(int(r.row_number)),
-            r.column_name or "",
+            "" if pd.isna(r.row_number) else str(int(r.row_number)),
+            "" if pd.isna(r.column_name) else r.column_name,
             r.rule,
             r.message,
         )
