@@ -83,7 +83,8 @@ def raw_copy(tmp_path: Path) -> Callable[[], Path]:
 
 # Hypothesis profiles of the conformance suite: `ci` runs a fixed set of examples (the
 # same on every run, so a red CI is reproducible) and does not shrink a failing folder
-# (minutes on a folder of 98 municipalities); `long` draws new ones each time and shrinks.
+# (minutes on a folder of 98 municipalities); `long` draws new ones each time and shrinks
+# (KLIMA_CONFORMANCE_EXAMPLES sets how many, 300 by default).
 settings.register_profile(
     "ci",
     max_examples=8,
@@ -94,7 +95,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "long",
-    max_examples=300,
+    max_examples=int(os.environ.get("KLIMA_CONFORMANCE_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
