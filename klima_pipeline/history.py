@@ -3,9 +3,12 @@
 Every run rebuilds the warehouse whole from the raw folder, but the raw folder only
 holds the files of today: a revised inventory replaces last year's file. So that every
 version of a raw file stays known by its hash, a new build starts by copying the history
-tables of the published warehouse (`core.file_version`, `core.inventory_vintage`) into
-`ref.published_*`; `sql/core/history.sql` then adds the versions this run loads for the
-first time, and `sql/mart/revisions.sql` compares the versions.
+tables of the published warehouse (`core.file_version`, `core.inventory_vintage`,
+`mart.status_history`) into `ref.published_*`; `sql/core/history.sql` then adds the
+versions this run loads for the first time, and `sql/mart/revisions.sql` compares the
+versions. `sql/metrics/status_history.sql` likewise adds the statuses this run computes
+where they differ from what was published, so `mart.status_change` can tell what last
+year's report said.
 
 The published file is attached read-only only for the copy and detached straight after,
 so the run never holds it open (an analyst's read-only session and this one coexist).
@@ -30,6 +33,16 @@ CARRIED = {
         "sha256 varchar, source_file varchar, first_loaded_at timestamp, "
         "municipality_code varchar, year integer, source_sector varchar, sector varchar, "
         "value double",
+    ),
+    # What each report said about each member (sql/metrics/status_history.sql), so a
+    # revision shows as the status change it caused (mart.status_change).
+    "mart.status_history": (
+        "ref.published_status_history",
+        "report_year integer, municipality_code varchar, status varchar, "
+        "latest_year integer, latest_t double, baseline_year integer, baseline_t double, "
+        "baseline_source varchar, target_year integer, target_reduction_pct double, "
+        "target_t double, net_zero_year integer, target_basis varchar, "
+        "loaded_at timestamp",
     ),
 }
 _ALIAS = "klima_published"

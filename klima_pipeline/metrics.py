@@ -1,7 +1,8 @@
 """The metrics layer: the method of metrics.md as SQL files in `sql/metrics/`.
 
 Each file builds one `mart` table from `core.*` and `ref.*` tables (and the earlier
-metrics tables it names), so the list below is in dependency order.
+metrics tables it names), so the list below is in dependency order. The last two files
+also read `mart.national_year` and `mart.revisions`, which must exist first.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ METRIC_SQL: list[str] = [
     "metrics/track_participation",
     "metrics/track_coverage",
     "metrics/carbon_budget",
+    "metrics/peer_group",
+    "metrics/status_history",
+    "metrics/sector_gaps",
+    # These two compare the metrics with the national sums and the inventory revisions
+    # (mart.national_year, mart.revisions), so they live in sql/mart, whose layer runs
+    # after the metrics layer.
+    "mart/peer_comparison",
+    "mart/status_change",
 ]
 
 

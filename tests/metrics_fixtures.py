@@ -17,7 +17,16 @@ Members (plan registry rows) and what each one is there to pin:
 | 165 | latest value already below the target: r_req negative |
 | 167 | plain member with nothing special (only in region 1085) |
 
-169 is a municipality outside the cohort with a missing population in 2023.
+169 is a municipality outside the cohort with a missing population in 2023 and no area.
+
+Peer groups use the fixture's own class limits (PEER_CLASSES: large from 5,000
+residents, urban from 100 per km²) and AREA_KM2: 101 is alone in large/urban;
+147, 151, 157, 161, 165 are small/urban; 153, 155, 159, 163, 167 small/rural.
+
+History: the previous run (loaded 2024-03-01) published report year 2023 with two
+statuses that differ from today's: 167 at_risk on an inventory whose 2023 energy value
+was 240 t (today's version, loaded 2025-03-01, says 260: a revision), and 165 at_risk
+under a plan of 65 % (today's registry says 50 %: new plan data).
 """
 
 from __future__ import annotations
@@ -25,6 +34,11 @@ from __future__ import annotations
 import duckdb
 
 from klima_pipeline.config import REFERENCE_DIR
+from klima_pipeline.sql import run_sql
+
+# The mart files the metrics read besides core.*: national sums and inventory revisions,
+# built by the project's own SQL from the fixture's core tables.
+MART_INPUTS = ("mart/aggregates", "mart/revisions")
 
 REGION_OF = {
     "101": "1084",
@@ -43,6 +57,28 @@ REGION_OF = {
 REGION_NAME = {"1084": "Region Hovedstaden", "1085": "Region Sjælland"}
 SECTORS = ("energy", "transport", "agriculture", "waste", "industry")
 YEARS = (2019, 2020, 2021, 2022, 2023)
+AREA_KM2 = {
+    "101": 20.0,
+    "147": 5.0,
+    "151": 8.0,
+    "153": 50.0,
+    "155": 40.0,
+    "157": 5.0,
+    "159": 100.0,
+    "161": 4.0,
+    "163": 50.0,
+    "165": 2.0,
+    "167": 20.0,
+}
+# (dimension, class, lower bound)
+PEER_CLASSES = [
+    ("size", "small", 0.0),
+    ("size", "large", 5000.0),
+    ("density", "rural", 0.0),
+    ("density", "urban", 100.0),
+]
+PREVIOUS_RUN = "2024-03-01 09:00:00"
+THIS_RUN = "2025-03-01 09:00:00"
 
 
 def _energy_only(series: dict[int, float]) -> dict[int, dict[str, float]]:
@@ -267,6 +303,17 @@ def build_fixture(con: duckdb.DuckDBPyConnection, budget: tuple[float, int] | No
         "insert into core.action values (?, ?, ?, ?, ?, ?, ?)",
         [(r, c, i, f"Indsats {i}", s, st, e) for r, c, i, s, st, e in ACTIONS],
     )
+    con.execute("create table ref.municipality_area (municipality_code varchar, area_km2 double)")
+    con.executemany("insert into ref.municipality_area values (?, ?)", list(AREA_KM2.items()))
+    con.execute(
+        "create table ref.peer_group_class (dimension varchar, class varchar,"
+        " lower_bound double, name_da varchar, name_en varchar)"
+    )
+    con.executemany(
+        "insert into ref.peer_group_class values (?, ?, ?, ?, ?)",
+        [(d, c, b, c, c) for d, c, b in PEER_CLASSES],
+    )
+    _history(con)
     con.execute("create table core.report_year (report_year integer)")
     con.execute("insert into core.report_year values (2023), (2024)")
 
@@ -289,6 +336,27 @@ def build_fixture(con: duckdb.DuckDBPyConnection, budget: tuple[float, int] | No
             ("147", 2023, 1.4),
             ("151", 2023, 2.5),
         ],
+    )
+    # Region 1084 complete for total per km² in 2022 (gross 2022 / area); 1085 has none.
+    con.executemany(
+        "insert into core.inventory_indicator values (?, 2022, 'total_per_km2_t', ?, 't CO2e/km²')",
+        [
+            ("101", 729.0 / 20),
+            ("147", 1030.0 / 5),
+            ("151", 729.0 / 8),
+            ("153", 500.0 / 50),
+            ("155", 770.0 / 40),
+            ("157", 440.0 / 5),
+        ],
+    )
+    # Energy use 10 TJ everywhere in 2022 (169 too: a sum needs no population or area).
+    con.executemany(
+        "insert into core.inventory_indicator values (?, 2022, 'energy_use_tj', 10.0, 'TJ')",
+        [(code,) for code in REGION_OF],
+    )
+    con.execute(
+        "insert into core.inventory_indicator values"
+        " ('101', 2022, 'renewable_electricity_pct', 40.0, '%')"
     )
     con.execute(
         "create table core.regional_indicator (region_code varchar, indicator varchar,"
@@ -336,3 +404,40 @@ def build_fixture(con: duckdb.DuckDBPyConnection, budget: tuple[float, int] | No
             "create table ref.carbon_budget (budget_t double, start_year integer, source varchar)"
         )
         con.execute("insert into ref.carbon_budget values (?, ?, 'test budget')", list(budget))
+    for name in MART_INPUTS:
+        run_sql(con, name)
+
+
+def _history(con: duckdb.DuckDBPyConnection) -> None:
+    """The run's load time, two inventory versions and the previous run's statuses."""
+    con.execute("create schema if not exists staging")
+    con.execute("create table staging.raw_file (source_file varchar, loaded_at timestamp)")
+    con.execute(f"insert into staging.raw_file values ('klimaregnskab/x.csv', '{THIS_RUN}')")
+    con.execute(
+        "create table core.inventory_vintage (sha256 varchar, source_file varchar,"
+        " first_loaded_at timestamp, municipality_code varchar, year integer,"
+        " source_sector varchar, sector varchar, value double)"
+    )
+    con.execute(
+        f"""
+        insert into core.inventory_vintage values
+        ('old', 'klimaregnskab/2024.csv', '{PREVIOUS_RUN}', '167', 2023, 'Energi', 'energy', 240),
+        ('new', 'klimaregnskab/2025.csv', '{THIS_RUN}', '167', 2023, 'Energi', 'energy', 260)
+        """
+    )
+    con.execute(
+        "create table ref.published_status_history (report_year integer,"
+        " municipality_code varchar, status varchar, latest_year integer, latest_t double,"
+        " baseline_year integer, baseline_t double, baseline_source varchar,"
+        " target_year integer, target_reduction_pct double, target_t double,"
+        " net_zero_year integer, target_basis varchar, loaded_at timestamp)"
+    )
+    con.execute(
+        f"""
+        insert into ref.published_status_history values
+        (2023, '167', 'at_risk', 2023, 240, 2019, 300, 'inventory', 2030, 50, 150, 2045,
+         'gross', '{PREVIOUS_RUN}'),
+        (2023, '165', 'at_risk', 2023, 440, 2019, 1000, 'plan', 2030, 65, 350, 2050,
+         'gross', '{PREVIOUS_RUN}')
+        """
+    )

@@ -178,3 +178,33 @@ def test_loading_the_same_files_again_adds_no_version_and_no_revision(two_vintag
     load_and_publish(warehouse, two_vintages["raw"], "third")
     assert query(warehouse, "select * from core.inventory_vintage order by all") == before
     assert query(warehouse, "select * from mart.revisions order by all") == revisions
+
+
+def test_a_revision_that_flips_a_status_shows_as_its_cause(tmp_path: Path) -> None:
+    """The status of report year 2023 as the first run published it, against 2024 after a
+    later edition revised 151's 2023 energy upwards: mart.status_change names the
+    revision, and a rerun on the same files keeps saying so."""
+    raw = Path(shutil.copytree(EMBEDDED_RAW, tmp_path / "raw"))
+    warehouse = WarehouseResource(path=str(tmp_path / "warehouse" / "klima.duckdb"))
+    load_and_publish(warehouse, raw, "first")
+    change_sql = (
+        "select previous_status, current_status, status_changed, reason, revised_values"
+        " from mart.status_change where municipality_code = '151' and current_report_year = 2024"
+    )
+    assert query(warehouse, change_sql) == [("on_track", "on_track", False, None, 0)]
+    [(energy_2023,)] = query(
+        warehouse,
+        "select emissions_t from mart.emissions"
+        " where municipality_code = '151' and year = 2023 and sector = 'energy'",
+    )
+    revised = with_value(
+        "151;Gentofte;2023;Energi;Samlet CO2-udledning;Ton CO2e;0", energy_2023 + 80000
+    )
+    (raw / LATER_EDITION).write_text(f"{HEADER}\n{revised}\n", encoding="utf-8")
+    load_and_publish(warehouse, raw, "second")
+    [(previous, current, changed, reason, revised_values)] = query(warehouse, change_sql)
+    assert (previous, changed, reason, revised_values) == ("on_track", True, "revised_inventory", 1)
+    assert current in {"at_risk", "off_track"}
+    # The same files again: the earlier report's status is still the reference point.
+    load_and_publish(warehouse, raw, "third")
+    assert query(warehouse, change_sql) == [(previous, current, True, "revised_inventory", 1)]

@@ -13,9 +13,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from metrics_fixtures import build_fixture
+from metrics_fixtures import MART_INPUTS, build_fixture
 
 from klima_pipeline.metrics import METRIC_SQL, build_metrics
+from klima_pipeline.sql import parse_model
 
 approx = pytest.approx
 
@@ -317,7 +318,13 @@ def test_two_runs_give_identical_tables(tmp_path: Path) -> None:
         dumps.append({t: rows_of(con, f"select * from mart.{t} order by all") for t in tables})
         con.close()
     assert dumps[0] == dumps[1]
-    assert len(dumps[0]) == len(METRIC_SQL)
+    built = {
+        table
+        for name in (*MART_INPUTS, *METRIC_SQL)
+        for schema, table in parse_model(name).creates
+        if schema == "mart"
+    }
+    assert set(dumps[0]) == built
 
 
 # --- status summary ------------------------------------------------------------------------
@@ -529,3 +536,200 @@ def test_carbon_budget(tmp_path: Path) -> None:
     # 159 (negative gross): never runs out.
     assert got["159"][1:] == [approx(-270.0), None]
     assert len(got) == 11  # members only
+
+
+# --- peer groups and comparison ------------------------------------------------------------
+
+
+def test_peer_groups_from_population_and_density(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        code: rest
+        for code, *rest in rows_of(
+            warehouse,
+            "select municipality_code, density_per_km2, size_class, density_class, peer_group,"
+            " group_size from mart.peer_group where report_year = 2024",
+        )
+    }
+    # 101: 10,000 residents (large from 5,000) on 20 km² = 500 per km² (urban from 100).
+    assert got["101"] == [500.0, "large", "urban", "large/urban", 1]
+    # 151: 1,000 on 8 km² = 125 per km²; 167: 1,000 on 20 km² = 50 per km².
+    assert got["151"][3:] == ["small/urban", 5]
+    assert got["167"][3:] == ["small/rural", 5]
+    # 169 has no area: no density, no peer group (and it is no member: no comparison).
+    assert got["169"][0] is None and got["169"][3] is None
+    assert rows_of(
+        warehouse, "select count(*) from mart.peer_comparison where municipality_code = '169'"
+    ) == [(0,)]
+
+
+def peer_row(con: duckdb.DuckDBPyConnection, code: str, measure: str) -> dict[str, Any]:
+    cur = con.execute(
+        "select * from mart.peer_comparison where report_year = 2024"
+        " and municipality_code = ? and measure = ?",
+        [code, measure],
+    )
+    names = [d[0] for d in cur.description]
+    [row] = cur.fetchall()
+    return dict(zip(names, row, strict=True))
+
+
+def test_peer_median_of_per_capita_emissions(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = peer_row(warehouse, "165", "gross_per_capita_t")
+    # small/urban in 2023, gross / 1,000 residents: 147 1.04, 151 0.6561, 157 0.42,
+    # 161 0.80 (gross, though 161 is netto), 165 0.44 → median 0.6561.
+    assert r["peer_group"] == "small/urban" and r["year"] == 2023
+    assert r["value"] == approx(0.44)
+    assert r["peer_median"] == approx(0.6561) and r["peers_with_value"] == 5
+    # Lower is better: only 157 (0.42) is better → second, better than the median.
+    assert r["rank_in_group"] == 2 and r["position"] == "better"
+    # 169 has no population in 2023, so the national value is NULL (rule 2).
+    assert r["national_value"] is None
+    # 151 is the median itself.
+    assert peer_row(warehouse, "151", "gross_per_capita_t")["position"] == "median"
+
+
+def test_peer_median_of_reduction_with_national_value(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = peer_row(warehouse, "153", "reduction_pct")
+    # small/rural members' reductions: 153 10 %, 155 100 × (1 − 760/700) = −8.57 %,
+    # 159 100 × (1 − −140/−100) = −40 %, 163 0 %, 167 100 × (1 − 260/300) = 13.33 %.
+    assert r["value"] == approx(10.0)
+    assert r["peer_median"] == approx(0.0) and r["peers_with_value"] == 5
+    assert r["rank_in_group"] == 2 and r["position"] == "better"
+    # Denmark over the same years (b = 2022, L = 2023): 100 × (1 − 5962.2 / 6278).
+    assert r["national_value"] == approx(100 * (1 - 5962.2 / 6278))
+    # 157 has no baseline: no value, no position, but the group's median is still there.
+    r157 = peer_row(warehouse, "157", "reduction_pct")
+    assert r157["value"] is None and r157["position"] is None
+    assert r157["peer_median"] == approx((-5.0 + 100 * (1 - 700 / 900)) / 2)
+
+
+def test_peer_comparison_of_observed_rate(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # 101 is alone in large/urban: the median is its own r_obs of 10 %/year.
+    r = peer_row(warehouse, "101", "r_obs")
+    assert r["peer_median"] == approx(0.1) and r["peers_with_value"] == 1
+    assert r["position"] == "median" and r["rank_in_group"] == 1
+    # Denmark's gross is complete only in 2022 and 2023 (153 lacks earlier years): fewer
+    # than 3 points, no national rate.
+    assert r["national_value"] is None
+
+
+# --- every indicator at every level --------------------------------------------------------
+
+
+def test_inventory_indicators_summed_into_regions_and_nation(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # Per km² back to tonnes over area: region 1084 in 2022 =
+    # (729 + 1030 + 729 + 500 + 770 + 440) t / (20 + 5 + 8 + 50 + 40 + 5) km² — not the
+    # mean of the six per-km² values (57.5).
+    assert indicator(warehouse, "region", "1084", "total_per_km2_t", 2022) == [
+        (approx(4198 / 128),)
+    ]
+    # Region 1085 delivered none, so it and the nation are NULL, not a partial sum.
+    assert indicator(warehouse, "region", "1085", "total_per_km2_t", 2022) == [(None,)]
+    assert indicator(warehouse, "national", "000", "total_per_km2_t", 2022) == [(None,)]
+    # Energy use is a count: 12 × 10 TJ.
+    assert indicator(warehouse, "national", "000", "energy_use_tj", 2022) == [(120.0,)]
+    # Renewable self-sufficiency needs electricity use the inventory does not deliver:
+    # municipal values only.
+    assert rows_of(
+        warehouse,
+        "select distinct entity_type from mart.indicators"
+        " where indicator = 'renewable_electricity_pct'",
+    ) == [("municipality",)]
+
+
+# --- what changed since last year ----------------------------------------------------------
+
+
+def change_row(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+    cur = con.execute(
+        "select * from mart.status_change where current_report_year = 2024"
+        " and municipality_code = ?",
+        [code],
+    )
+    names = [d[0] for d in cur.description]
+    [row] = cur.fetchall()
+    return dict(zip(names, row, strict=True))
+
+
+def test_status_change_caused_by_a_revised_inventory(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = change_row(warehouse, "167")
+    # Published for 2023 on the old inventory (2023: 240 t <= path 245.45, projected
+    # above 150): at_risk. Today's version says 260 t: 2023 recomputed is off_track, and
+    # so is 2024.
+    assert (r["previous_status"], r["current_status"]) == ("at_risk", "off_track")
+    assert r["previous_status_now"] == "off_track"
+    assert r["status_changed"] and r["reason"] == "revised_inventory"
+    # The one revised value (2023 energy, 240 → 260) is linked to the change.
+    assert r["revised_values"] == 1
+
+
+def test_status_change_caused_by_new_plan_data(warehouse: duckdb.DuckDBPyConnection) -> None:
+    r = change_row(warehouse, "165")
+    # Published under a 65 % target (350 t; projection 377.9 above it): at_risk. The
+    # registry now says 50 % (500 t): on_track, on an unchanged inventory.
+    assert (r["previous_status"], r["current_status"]) == ("at_risk", "on_track")
+    assert r["reason"] == "new_plan_data" and r["revised_values"] == 0
+
+
+def test_unchanged_members_have_no_reason(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # Without an earlier publication, both years come from this run; L is 2023 for both
+    # except 147 (2024), whose status stays off_track.
+    got = rows_of(
+        warehouse,
+        "select municipality_code, status_changed, reason from mart.status_change"
+        " where municipality_code not in ('165', '167')",
+    )
+    assert len(got) == 9 and {(changed, reason) for _, changed, reason in got} == {(False, None)}
+    # One row per member and pair of consecutive report years (2023 → 2024).
+    assert rows_of(
+        warehouse,
+        "select distinct previous_report_year, current_report_year from mart.status_change",
+    ) == [(2023, 2024)]
+
+
+def test_status_history_keeps_what_was_published(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # The previous run's two rows stay; this run adds every row that differs from the
+    # latest published version: all 22 (the two published ones changed).
+    assert rows_of(warehouse, "select count(*) from mart.status_history") == [(24,)]
+    assert rows_of(
+        warehouse,
+        "select status from mart.status_history where report_year = 2023"
+        " and municipality_code = '167' order by loaded_at",
+    ) == [("at_risk",), ("off_track",)]
+
+
+# --- sector gaps --------------------------------------------------------------------------
+
+
+def test_sector_gap(warehouse: duckdb.DuckDBPyConnection) -> None:
+    got = {
+        sector: rest
+        for sector, *rest in rows_of(
+            warehouse,
+            "select sector, need_share, needed_t, expected_open_t, remaining_gap_t,"
+            " open_coverage_pct, expected_completed_t from mart.sector_gaps"
+            " where report_year = 2024 and municipality_code = '101'",
+        )
+    }
+    # 101 still needs 656.1 − 500 = 156.1 t, all in energy (the other sectors are 0).
+    # Open energy actions: a2 in progress, 30 t (a1's completed 50 t is not counted).
+    assert got["energy"] == [
+        1.0,
+        approx(156.1),
+        30.0,
+        approx(126.1),
+        approx(100 * 30 / 156.1),
+        50.0,
+    ]
+    # Transport: a planned action with a blank reduction, no need: coverage NULL.
+    assert got["transport"][1:5] == [0.0, 0.0, 0.0, None]
+    # Cross-cutting actions have a row, with no need assigned.
+    assert got["cross_cutting"][:2] == [None, None]
+    # Already below the target (165: 440 < 500): nothing needed in any sector.
+    assert rows_of(
+        warehouse,
+        "select distinct needed_t from mart.sector_gaps"
+        " where report_year = 2024 and municipality_code = '165' and sector <> 'cross_cutting'",
+    ) == [(0.0,)]

@@ -34,6 +34,15 @@ PROMISED_COLUMNS = {
     "development_tracks": "track_id title theme status start_date end_date budget_dkk participants",
     "track_participation": "track_id participant_type participant_code",
     "data_quality": "source_file row_number column_name rule severity message",
+    # Beyond interface.md's minimum, documented in docs/warehouse.md and kept as stable:
+    "peer_group": "report_year municipality_code population area_km2 density_per_km2 "
+    "size_class density_class peer_group group_size",
+    "peer_comparison": "report_year municipality_code peer_group measure year value unit "
+    "peer_median rank_in_group position national_value",
+    "status_change": "municipality_code previous_report_year current_report_year "
+    "previous_status current_status reason",
+    "sector_gaps": "report_year municipality_code sector needed_t expected_open_t "
+    "remaining_gap_t open_coverage_pct",
 }
 
 

@@ -190,3 +190,17 @@ def test_refuses_a_folder_with_other_data(tmp_path: Path) -> None:
 
 def test_embedded_raw_folder_is_the_default_output(default: Path) -> None:
     assert _files(PROJECT_ROOT / "data" / "raw") == _files(default)
+
+
+def test_reference_areas_are_those_of_the_shipped_boundaries() -> None:
+    # reference/municipality_areas.csv is written once from the boundaries
+    # (python -m klima_pipeline.sample_data.profiles); it must not drift from them.
+    from klima_pipeline.sample_data.profiles import AREAS_FILE, real_areas_km2
+
+    rows = AREAS_FILE.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "municipality_code;area_km2"
+    areas = {code: float(area) for code, area in (row.split(";") for row in rows[1:])}
+    assert areas == real_areas_km2()
+    assert len(areas) == 98
+    # Denmark is about 42,900 km²; the simplified boundaries come within 0.5 %.
+    assert sum(areas.values()) == pytest.approx(42_933, rel=0.005)

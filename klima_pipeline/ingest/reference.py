@@ -38,7 +38,12 @@ _REFERENCE_TABLES = {
         "indicators.csv",
         "indicator varchar, name_da varchar, name_en varchar, sector varchar, unit varchar, "
         "better varchar, source varchar, level varchar, inventory_type varchar, "
-        "inventory_sector varchar",
+        "inventory_sector varchar, aggregate_by varchar",
+    ),
+    "municipality_area": ("municipality_areas.csv", "municipality_code varchar, area_km2 double"),
+    "peer_group_class": (
+        "peer_group_classes.csv",
+        "dimension varchar, class varchar, lower_bound double, name_da varchar, name_en varchar",
     ),
 }
 

@@ -149,6 +149,19 @@ def real_areas_km2() -> dict[str, float]:
     return areas
 
 
+AREAS_FILE = REFERENCE_DIR / "municipality_areas.csv"
+
+
+def write_areas_csv() -> None:
+    """Write `reference/municipality_areas.csv` from the boundaries (run once, when the
+    boundaries change: `python -m klima_pipeline.sample_data.profiles`). The pipeline
+    reads the CSV (ref.municipality_area), so areas are reference data like the names."""
+    areas = real_areas_km2()
+    lines = ["municipality_code;area_km2"]
+    lines += [f"{code};{areas[code]:.1f}" for code in sorted(areas, key=int)]
+    AREAS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def synthetic_municipalities(count: int, seed: int) -> Iterator[Municipality]:
     """`count` invented municipalities: codes from 1001 up, skipping the region codes."""
     names: set[str] = {m.name for m in real_municipalities()}
@@ -376,3 +389,7 @@ def synthetic_profile(municipality: Municipality, seed: int) -> Profile:
         "ve_growth": rng.uniform(1.03, 1.15),
     }
     return Profile(municipality, seed, area_km2=area, model=model)
+
+
+if __name__ == "__main__":
+    write_areas_csv()

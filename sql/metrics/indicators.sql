@@ -3,7 +3,8 @@
 -- computed per municipality and aggregated from SUMMED numerators and denominators of the
 -- municipalities (never a mean of shares, never StatBank's own 000/08x rows; an aggregate
 -- with any municipality missing is NULL, as rule 2 does for population). The inventory's
--- own indicators and the regions' indicators are passed on as delivered.
+-- own indicators are passed on as delivered per municipality and summed back into counts
+-- for regions and the nation; the regions' indicators are passed on as delivered.
 
 create schema if not exists mart;
 
@@ -139,6 +140,70 @@ derived as (
     from aggregated
 ),
 
+inventory_parts as (
+    -- The inventory's own indicators summed back into counts (metrics.md: national and
+    -- regional values from summed counts): per inhabitant × population and per km² ×
+    -- area are the municipality's tonnes, energy use (TJ) is a count already. An
+    -- indicator without a catalogue aggregate_by (renewable self-sufficiency: a ratio to
+    -- electricity use the inventory does not deliver) gets no regional or national value.
+    select
+        i.municipality_code,
+        m.region_code,
+        i.indicator,
+        i.year,
+        c.aggregate_by,
+        i.unit,
+        case c.aggregate_by
+            when 'population' then i.value * pop.population
+            when 'area' then i.value * a.area_km2
+            when 'sum' then i.value
+        end as numerator,
+        case c.aggregate_by
+            when 'population' then pop.population::double
+            when 'area' then a.area_km2
+        end as denominator
+    from core.inventory_indicator as i
+    inner join ref.indicator as c on c.indicator = i.indicator
+    inner join ref.municipality as m on m.municipality_code = i.municipality_code
+    left join core.population as pop
+        on pop.municipality_code = i.municipality_code and pop.year = i.year
+    left join ref.municipality_area as a on a.municipality_code = i.municipality_code
+    where c.aggregate_by in ('population', 'area', 'sum')
+),
+
+inventory_years as (
+    select indicator, year, aggregate_by, min(unit) as unit
+    from inventory_parts
+    group by indicator, year, aggregate_by
+),
+
+inventory_aggregated as (
+    -- As for the computed shares: every municipality of the area must have a usable
+    -- value (and its population or area), else the aggregate is NULL.
+    select
+        e.entity_type,
+        e.entity_code,
+        iy.indicator,
+        iy.year,
+        iy.aggregate_by,
+        iy.unit,
+        -- Summed in a fixed order: the products are not whole numbers, and a float sum
+        -- depends on the order of its terms (methodology.md, Reproducibility).
+        sum(u.numerator order by e.municipality_code) as numerator,
+        sum(u.denominator order by e.municipality_code) as denominator,
+        count(*) filter (
+            where u.numerator is null
+            or (iy.aggregate_by <> 'sum' and (u.denominator is null or u.denominator <= 0))
+        ) as municipalities_missing
+    from inventory_years as iy
+    cross join expected_members as e
+    left join inventory_parts as u
+        on u.indicator = iy.indicator
+        and u.year = iy.year
+        and u.municipality_code = e.municipality_code
+    group by all
+),
+
 delivered as (
     select
         'municipality' as entity_type,
@@ -165,6 +230,23 @@ delivered as (
         'region',
         unit
     from core.regional_indicator
+    union all
+    select
+        entity_type,
+        entity_code,
+        indicator,
+        year,
+        case
+            when municipalities_missing > 0 then null
+            when aggregate_by = 'sum' then numerator
+            else numerator / denominator
+        end,
+        case when municipalities_missing = 0 then numerator end,
+        case when municipalities_missing = 0 then denominator end,
+        municipalities_missing,
+        'inventory',
+        unit
+    from inventory_aggregated
 )
 
 select
@@ -195,14 +277,14 @@ select
 from delivered
 order by indicator, entity_type, entity_code, year;
 
-comment on table mart.indicators is 'Indicator values per entity (municipality, region, national) and year. Derived shares and gross per capita are aggregated from summed municipal counts (not a mean of shares, not StatBank''s own national/regional rows); inventory and regional indicators as delivered.';
+comment on table mart.indicators is 'Indicator values per entity (municipality, region, national) and year. Derived shares and gross per capita are aggregated from summed municipal counts (not a mean of shares, not StatBank''s own national/regional rows); the inventory''s per-inhabitant and per-km² indicators from summed tonnes over summed population or area, energy use as a sum; renewable self-sufficiency and the regions'' indicators only as delivered.';
 comment on column mart.indicators.entity_type is '''municipality'', ''region'' or ''national''.';
 comment on column mart.indicators.entity_code is 'Municipality code, region code (''1081''–''1085'') or ''000'' for the nation.';
 comment on column mart.indicators.indicator is 'Indicator id from the catalogue (mart.indicator_catalogue).';
 comment on column mart.indicators.year is 'Data year (StatBank counts: 1 January of the year).';
 comment on column mart.indicators.value is 'The value in unit; for a region or the nation NULL when any of its municipalities lacks the value that year (see municipalities_missing).';
 comment on column mart.indicators.unit is 'Unit: from the catalogue for computed values, as delivered otherwise.';
-comment on column mart.indicators.numerator is 'Computed values: the summed numerator (e.g. battery-electric cars); NULL for delivered values.';
-comment on column mart.indicators.denominator is 'Computed values: the summed denominator (all cars, dwellings with known heating, population); NULL for delivered values.';
+comment on column mart.indicators.numerator is 'Computed and aggregated values: the summed numerator (battery-electric cars; tonnes as value × population or value × area; TJ); NULL for a municipality''s delivered value.';
+comment on column mart.indicators.denominator is 'Computed and aggregated values: the summed denominator (all cars, dwellings with known heating, population, area in km²); NULL for delivered values and sums (energy use).';
 comment on column mart.indicators.municipalities_missing is 'Region and national rows: municipalities of the area without a usable value that year (0 = complete); NULL on other rows.';
-comment on column mart.indicators.origin is '''computed'' (StatBank shares, gross per capita), ''inventory'' (Energistyrelsen''s own indicator rows) or ''region'' (the regions'' exports).';
+comment on column mart.indicators.origin is '''computed'' (StatBank shares, gross per capita), ''inventory'' (Energistyrelsen''s own indicator rows, and their regional and national values from summed counts) or ''region'' (the regions'' exports).';
