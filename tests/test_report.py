@@ -507,3 +507,23 @@ def test_above_the_limit_long_member_lists_are_in_the_data_files_only(tmp_path):
         assert "Synthkommune" not in md
         assert squeeze("Synthkommune") not in text
         assert t("col_implementation") not in section(md, "members")
+
+
+def test_units_from_the_sources_are_translated_in_english(built):
+    _warehouse, out, _written = built
+    # The fixture's total_per_capita_t comes with Energistyrelsen's unit `t CO2e/indb.`.
+    for code in ("101", "147"):
+        english = (out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-{code}.md").read_text("utf-8")
+        danish = (out / "kommuner" / f"faktaark-{REPORT_YEAR}-{code}.md").read_text("utf-8")
+        if "t CO2e/indb." in danish:
+            break
+    else:
+        pytest.fail("no fact sheet shows a per-inhabitant indicator")
+    assert "t CO2e per resident" in md_unescape(english)
+    assert "indb." not in english
+    en_report = md_unescape(markdown(out, "en"))
+    assert "indb." not in en_report and "t CO2e per resident" in en_report
+    # A unit without a label stays as the source wrote it, in every language.
+    assert Messages("en").unit("%") == "%" and Messages("da").unit("t CO2e/indb.") == (
+        "t CO2e/indb."
+    )

@@ -112,9 +112,9 @@ def sheets(b: Builder) -> list[FactSheet]:
                 header=(t("col_indicator"), t("col_value"), t("col_rank"), t("col_national")),
                 rows=tuple(
                     (b.indicator_names.get(i.indicator, i.indicator),
-                     _with_unit(f, i.value, i.unit, f.missing),
+                     _with_unit(f, i.value, t.unit(i.unit), f.missing),
                      t("of", n=f.integer(i.rank), m=f.integer(i.rank_of)),
-                     _with_unit(f, i.national_value, i.unit, t("not_computed")))
+                     _with_unit(f, i.national_value, t.unit(i.unit), t("not_computed")))
                     for i in ind.itertuples()
                 ),
                 align=("left", "right", "right", "right"), small=True,

@@ -28,5 +28,11 @@ class Messages:
     def has(self, key: str) -> bool:
         return key in _load(self.lang)
 
+    def unit(self, unit: object) -> str:
+        """A unit as the sources write it (`t CO2e/indb.`), in this language: the
+        catalogue's `unit:<unit>` entry, else the unit as given (`%`, `TJ`)."""
+        text = "" if unit is None or unit != unit else str(unit)  # NaN from pandas
+        return _load(self.lang).get(f"unit:{text}", text)
+
     def months(self) -> tuple[str, ...]:
         return tuple(_load(self.lang)["months"].split(","))

@@ -21,7 +21,7 @@ def blocks(c: Context) -> list[Block]:
     if not national.empty:
         shown = [i for i in catalogue.index if i in set(national["indicator"])]
         titles = {i: c.indicator_names.get(i, i) for i in shown}
-        units = {i: catalogue.loc[i, "unit"] for i in shown}
+        units = {i: c.t.unit(catalogue.loc[i, "unit"]) for i in shown}
         fig = charts.small_multiples(national, titles, units, c.f)
         out.append(
             c.figure(
@@ -40,7 +40,7 @@ def blocks(c: Context) -> list[Block]:
     not_computed = False
     for indicator in [i for i in catalogue.index if i in best.index]:
         b, w = best.loc[indicator], worst.loc[indicator]
-        unit = b["unit"]
+        unit = c.t.unit(b["unit"])
         # The metrics layer computes national values only from summed counts
         # (methodology.md); for the others the cell says so instead of a dash.
         if pd.isna(b["national_value"]):
@@ -60,7 +60,7 @@ def blocks(c: Context) -> list[Block]:
             {
                 "indicator": indicator,
                 "national_value": b["national_value"],
-                "unit": unit,
+                "unit": b["unit"],
                 "best_code": b["entity_code"],
                 "best_value": b["value"],
                 "worst_code": w["entity_code"],

@@ -51,7 +51,7 @@ def blocks(c: Context) -> list[Block]:
             c.region(r.entity_code),
             c.indicator_names.get(r.indicator, r.indicator),
             str(int(r.latest_year)),
-            f"{c.f.number(r.value, 1)} {r.unit}",
+            f"{c.f.number(r.value, 1)} {c.t.unit(r.unit)}",
             c.f.number(r.change_1y, 1, sign=True),
         )
         for r in regional.sort_values(["indicator", "entity_code"]).itertuples()
