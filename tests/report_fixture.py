@@ -34,6 +34,34 @@ SECTOR_SHARES = {
     "industry": 0.04,
 }
 
+# What the comparison tables hold, chosen by hand. Status changes 2023 → 2024 (today's
+# statuses as in MUNICIPALITIES): 147 moved because of a revised inventory (2 values),
+# 400 with a new inventory year, 461 with new plan data; the others stayed.
+STATUS_CHANGES = [
+    ("101", "on_track", "on_track", None, 0),
+    ("147", "on_track", "at_risk", "revised_inventory", 2),
+    ("400", "at_risk", "off_track", "new_inventory_year", 0),
+    ("461", "off_track", "at_risk", "new_plan_data", 0),
+    ("657", "off_track", "off_track", None, 0),
+    ("751", "insufficient_data", "insufficient_data", None, 0),
+]
+# code: (peer group, group size, per capita, its peer median, rank, reduction %, its peer
+# median, rank); Denmark: 5.74 t per resident.
+PEERS = {
+    "101": ("large/urban", 8, 1.33, 2.10, 1, 33.3, 25.0, 2),
+    "147": ("large/urban", 8, 2.55, 2.10, 6, 20.1, 25.0, 5),
+    "400": ("small/rural", 11, 9.80, 8.10, 9, 4.9, 12.0, 10),
+    "461": ("large/mixed", 13, 4.20, 4.90, 4, 16.5, 14.0, 5),
+    "657": ("large/rural", 4, 11.60, 10.20, 3, 8.2, 9.5, 3),
+    "751": ("large/urban", 8, 3.10, 2.10, 7, None, 25.0, None),
+}
+# Per member and sector: (still needed t, expected from open actions t).
+SECTOR_GAPS = {
+    "energy": (120_000.0, 45_000.0),
+    "transport": (90_000.0, 95_000.0),
+    "agriculture": (30_000.0, 0.0),
+}
+
 INJECTION = "Test #1 *fed* $x$ @bruger <script>alert(1)</script> ]x[ _u_ \\sti\\"
 
 
@@ -48,6 +76,8 @@ class FixtureOptions:
     # mart.revisions rows (municipality, year, sector, source label, old t, new t);
     # None: no such table (a warehouse from before it existed).
     revisions: tuple[tuple[str, int, str, str, float, float], ...] | None = None
+    # mart.peer_group, peer_comparison, status_change, sector_gaps (COMPARISONS below).
+    comparisons: bool = True
 
 
 def build_fixture(path: Path, options: FixtureOptions | None = None) -> Path:
@@ -464,6 +494,8 @@ def _build(con: duckdb.DuckDBPyConnection, opts: FixtureOptions) -> None:
     )
     if opts.revisions is not None:
         _revisions(con, opts.revisions)
+    if opts.comparisons:
+        _comparisons(con)
     findings = [
         ("klimaregnskab/2023.csv", 17, "Værdi", "empty_value", "warning", "Tom værdi"),
         ("klimaregnskab/2023.csv", 40, "Værdi", "empty_value", "warning", "Tom værdi"),
@@ -494,3 +526,69 @@ def _revisions(con: duckdb.DuckDBPyConnection, rows: tuple[tuple, ...]) -> None:
             "timestamp '2025-01-10 08:00')",
             [code, year, sector, label, old, new, new, old, new, old, old],
         )
+
+
+def _comparisons(con: duckdb.DuckDBPyConnection) -> None:
+    """The peer, status-change and sector-gap tables of the mart, with hand-picked rows."""
+    names = {
+        "large": ("60.000 indbyggere og flere", "60,000 residents or more"),
+        "small": ("under 30.000 indbyggere", "under 30,000 residents"),
+        "urban": ("bykommune", "urban"),
+        "mixed": ("blandet", "mixed"),
+        "rural": ("landkommune", "rural"),
+    }
+    groups = []
+    peers = []
+    for code, (group, size, pc, pc_med, pc_rank, red, red_med, red_rank) in PEERS.items():
+        size_class, density_class = group.split("/")
+        groups.append((REPORT_YEAR, code, group, size, *names[size_class], *names[density_class],
+                       True))  # fmt: skip
+        position = "better" if pc < pc_med else "worse"
+        peers.append((REPORT_YEAR, code, group, "indicator", "gross_per_capita_t", 2022, pc,
+                      "t CO2e/indb.", pc_med, size, pc_rank, position, 5.74))  # fmt: skip
+        peers.append((REPORT_YEAR, code, group, "indicator", "total_per_capita_t", 2022, pc,
+                      "t CO2e/indb.", pc_med, size, pc_rank, position, 5.74))  # fmt: skip
+        red_position = None if red is None else ("better" if red > red_med else "worse")
+        peers.append((REPORT_YEAR, code, group, "status", "reduction_pct", 2022, red, "%",
+                      red_med, size - 1, red_rank, red_position, 18.2))  # fmt: skip
+        peers.append((REPORT_YEAR, code, group, "status", "r_obs", 2022, 0.04, "fraction per year",
+                      0.04, size - 1, 2, "median", 0.031))  # fmt: skip
+    con.execute(
+        "create table mart.peer_group(report_year integer, municipality_code varchar, "
+        "peer_group varchar, group_size bigint, size_name_da varchar, size_name_en varchar, "
+        "density_name_da varchar, density_name_en varchar, is_member boolean); "
+        f"insert into mart.peer_group values {_values(groups)}"
+    )
+    con.execute(
+        "create table mart.peer_comparison(report_year integer, municipality_code varchar, "
+        "peer_group varchar, measure_kind varchar, measure varchar, year integer, "
+        "value double, unit varchar, peer_median double, peers_with_value bigint, "
+        "rank_in_group bigint, position varchar, national_value double); "
+        f"insert into mart.peer_comparison values {_values(peers)}"
+    )
+    changes = [
+        (code, 2023, REPORT_YEAR, before, after, before != after, reason, revised)
+        for code, before, after, reason, revised in STATUS_CHANGES
+    ]
+    con.execute(
+        "create table mart.status_change(municipality_code varchar, "
+        "previous_report_year integer, current_report_year integer, previous_status varchar, "
+        "current_status varchar, status_changed boolean, reason varchar, "
+        "revised_values bigint); "
+        f"insert into mart.status_change values {_values(changes)}"
+    )
+    gaps = [
+        (REPORT_YEAR, code, sector, 2022, needed, open_t, needed - open_t,
+         100 * open_t / needed)
+        for code in PEERS
+        for sector, (needed, open_t) in SECTOR_GAPS.items()
+    ]  # fmt: skip
+    gaps += [
+        (REPORT_YEAR, code, "cross_cutting", 2022, None, 5_000.0, None, None) for code in PEERS
+    ]
+    con.execute(
+        "create table mart.sector_gaps(report_year integer, municipality_code varchar, "
+        "sector varchar, latest_year integer, needed_t double, expected_open_t double, "
+        "remaining_gap_t double, open_coverage_pct double); "
+        f"insert into mart.sector_gaps values {_values(gaps)}"
+    )

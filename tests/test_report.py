@@ -527,3 +527,37 @@ def test_units_from_the_sources_are_translated_in_english(built):
     assert Messages("en").unit("%") == "%" and Messages("da").unit("t CO2e/indb.") == (
         "t CO2e/indb."
     )
+
+
+def test_fact_sheets_compare_with_similar_municipalities(built):
+    _warehouse, out, _written = built
+    # 101 (report_fixture.PEERS): 1.33 t per resident against a median of 2.10 among the
+    # 8 large urban municipalities, Denmark 5.74, first of 8; reduction 33.3 % against
+    # 25.0 % (18.2 % for Denmark), second.
+    en = md_unescape((out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-101.md").read_text("utf-8"))
+    da = md_unescape((out / "kommuner" / f"faktaark-{REPORT_YEAR}-101.md").read_text("utf-8"))
+    assert "Compared with similar municipalities (8): 60,000 residents or more · urban" in en
+    assert "Sammenlignet med lignende kommuner (8): 60.000 indbyggere og flere · bykommune" in da
+    assert "| Emissions per resident (t CO2e) | 1.33 | 2.10 | 5.74 | 1 of 8 |" in en
+    assert "| Udledning pr. indbygger (t CO2e) | 1,33 | 2,10 | 5,74 | 1 af 8 |" in da
+    assert "| Reduction since the baseline | 33.3% | 25.0% | 18.2% | 2 of 7 |" in en
+    # The indicators table has the peer median as a column.
+    assert "Similar (median)" in en and "Lignende (median)" in da
+
+
+def test_fact_sheets_show_sector_gaps_and_a_status_change(built):
+    _warehouse, out, _written = built
+    en = md_unescape((out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-400.md").read_text("utf-8"))
+    da = md_unescape((out / "kommuner" / f"faktaark-{REPORT_YEAR}-400.md").read_text("utf-8"))
+    # Energy still needs 120,000 t, planned and ongoing actions bring 45,000 t.
+    energy = next(line for line in en.splitlines() if line.startswith("| Energy |"))
+    assert energy.endswith("| 120,000 | 45,000 |")
+    assert next(line for line in da.splitlines() if line.startswith("| Energi |")).endswith(
+        "| 120.000 | 45.000 |"
+    )
+    # 400 was at risk in the report for 2023 and moved with a new inventory year.
+    assert "Status in the report for 2023: At risk (changed with a new inventory year)." in en
+    assert "Status i rapporten for 2023: " in da
+    # 101 did not move: no such line.
+    sheet_101 = (out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-101.md").read_text("utf-8")
+    assert "Status in the report for" not in sheet_101

@@ -344,6 +344,72 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
            order by abs(share_of_gross_pct) desc nulls last, abs(l.change_t) desc,
                     l.municipality_code, l.year, l.source_sector""",
     ),
+    # Each member against its peer group and the country (mart.peer_comparison): the
+    # fact sheets' "compared with similar municipalities".
+    "peer_comparison": (
+        (
+            "municipality_code",
+            "peer_group",
+            "measure_kind",
+            "measure",
+            "year",
+            "value",
+            "unit",
+            "peer_median",
+            "peers_with_value",
+            "rank_in_group",
+            "position",
+            "national_value",
+        ),
+        """select municipality_code, peer_group, measure_kind, measure, year, value, unit,
+                  peer_median, peers_with_value, rank_in_group, position, national_value
+           from mart.peer_comparison where report_year = $year
+           order by municipality_code, measure_kind desc, measure""",
+    ),
+    "peer_group": (
+        (
+            "municipality_code",
+            "peer_group",
+            "group_size",
+            "size_name_da",
+            "size_name_en",
+            "density_name_da",
+            "density_name_en",
+        ),
+        """select municipality_code, peer_group, group_size, size_name_da, size_name_en,
+                  density_name_da, density_name_en
+           from mart.peer_group where report_year = $year and is_member order by 1""",
+    ),
+    # Members whose status moved since the previous report year, and why.
+    "status_change": (
+        (
+            "municipality_code",
+            "previous_report_year",
+            "previous_status",
+            "current_status",
+            "status_changed",
+            "reason",
+            "revised_values",
+        ),
+        """select municipality_code, previous_report_year, previous_status, current_status,
+                  status_changed, reason, revised_values
+           from mart.status_change where current_report_year = $year
+           order by municipality_code""",
+    ),
+    "sector_gaps": (
+        (
+            "municipality_code",
+            "sector",
+            "latest_year",
+            "needed_t",
+            "expected_open_t",
+            "remaining_gap_t",
+            "open_coverage_pct",
+        ),
+        """select municipality_code, sector, latest_year, needed_t, expected_open_t,
+                  remaining_gap_t, open_coverage_pct
+           from mart.sector_gaps where report_year = $year order by 1, 2""",
+    ),
     "data_quality": (
         ("source_file", "rule", "severity", "findings"),
         """select source_file, rule, severity, count(*) as findings

@@ -7,6 +7,7 @@ there are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,10 @@ def sheets(b: Builder) -> list[FactSheet]:
     track_by_code = _groups(participation, "participant_code")
     revision = b.data["plan_revision"].set_index("municipality_code")
     sector_columns = ["sector", "baseline_t", "latest_t", *ACTION_COLS, "expected_t",
-                      "effect_ratio"]  # fmt: skip
+                      "effect_ratio", "needed_t", "expected_open_t"]  # fmt: skip
+    peers = _groups(b.data["peer_comparison"])
+    peer_groups = b.data["peer_group"].set_index("municipality_code")
+    changes = b.data["status_change"].set_index("municipality_code")
 
     out = []
     for r in status.sort_values("municipality_code").itertuples():
@@ -81,6 +85,12 @@ def sheets(b: Builder) -> list[FactSheet]:
                            lin=f.tonnes(r.proj_lin_t), exp=f.tonnes(r.proj_exp_t),
                            cons=f.tonnes(r.proj_cons_t), target=f.tonnes(r.target_t))),
         ]  # fmt: skip
+        if code in changes.index and bool(changes.loc[code, "status_changed"]):
+            change = changes.loc[code]
+            blocks.append(Paragraph.of(t(
+                "fs_status_change", previous=f.year(change["previous_report_year"]),
+                status=b.status_names.get(change["previous_status"], change["previous_status"]),
+                reason=t(f"reason_{change['reason']}"))))  # fmt: skip
         # Emissions and path by year, years as columns: the trend at a glance.
         trend = trends.get(code, pd.DataFrame(columns=["year", "gross_t", "path_t"]))
         if len(trend):
@@ -92,32 +102,41 @@ def sheets(b: Builder) -> list[FactSheet]:
                 align=("left", *("right" for _ in trend["year"])), small=True,
             ))  # fmt: skip
         table = sector_table.get(code, pd.DataFrame(columns=sector_columns))
+        # The sector gap (mart.sector_gaps): what the sector still needs against its
+        # planned and ongoing actions; completed ones are in the effect ratio instead.
         blocks.append(Table(
             id="sectors", caption=t("fs_sectors"),
             header=(t("col_sector"), t("col_baseline"), t("col_latest"), t("col_actions"),
-                    t("col_expected"), t("col_effect_ratio")),
+                    t("col_expected"), t("col_effect_ratio"), t("col_needed"), t("col_open")),
             rows=tuple(
                 (b.sector(s.sector), f.tonnes(s.baseline_t), f.tonnes(s.latest_t),
                  f.integer(sum(getattr(s, c) for c in ACTION_COLS)
                            if pd.notna(s.planned) else None),
-                 f.tonnes(s.expected_t), f.ratio(s.effect_ratio))
+                 f.tonnes(s.expected_t), f.ratio(s.effect_ratio), f.tonnes(s.needed_t),
+                 f.tonnes(s.expected_open_t))
                 for s in table.itertuples()
             ),
-            align=("left", "right", "right", "right", "right", "right"), small=True,
+            align=("left", *("right" for _ in range(7))), small=True,
         ))  # fmt: skip
+        own_peers = peers.get(code, pd.DataFrame(columns=["measure"]))
+        blocks.extend(_peer_table(b, own_peers, peer_groups, code))
         ind = indicators.get(code)
         if ind is not None:
+            peer_median = dict(zip(own_peers["measure"], own_peers.get("peer_median", []),
+                                   strict=True))  # fmt: skip
             blocks.append(Table(
                 id="indicators", caption=t("fs_indicators"),
-                header=(t("col_indicator"), t("col_value"), t("col_rank"), t("col_national")),
+                header=(t("col_indicator"), t("col_value"), t("col_rank"),
+                        t("col_peer_median"), t("col_national")),
                 rows=tuple(
                     (b.indicator_names.get(i.indicator, i.indicator),
                      _with_unit(f, i.value, t.unit(i.unit), f.missing),
                      t("of", n=f.integer(i.rank), m=f.integer(i.rank_of)),
+                     _with_unit(f, peer_median.get(i.indicator), t.unit(i.unit), f.missing),
                      _with_unit(f, i.national_value, t.unit(i.unit), t("not_computed")))
                     for i in ind.itertuples()
                 ),
-                align=("left", "right", "right", "right"), small=True,
+                align=("left", "right", "right", "right", "right"), small=True,
             ))  # fmt: skip
         own = track_by_code.get(code)
         items = [
@@ -134,16 +153,63 @@ def sheets(b: Builder) -> list[FactSheet]:
     return out
 
 
+# The status measures of mart.peer_comparison a sheet shows first, in this order; the
+# indicators' peer medians go into the indicator table.
+PEER_MEASURES = ("gross_per_capita_t", "reduction_pct", "r_obs")
+
+
+def _peer_table(b: Builder, peers: pd.DataFrame, groups: pd.DataFrame, code: str) -> list[Block]:
+    """Compared with similar municipalities: the member, its peer group's median,
+    Denmark and its place in the group, for per-capita emissions, reduction and rate."""
+    t, f = b.t, b.f
+    if code not in groups.index or pd.isna(groups.loc[code, "peer_group"]):
+        return [] if "peer_group" in b.data.missing else [Paragraph.of(t("fs_peers_none"))]
+    group = groups.loc[code]
+    words = " · ".join(str(group[f"{d}_name_{b.lang}"]) for d in ("size", "density"))
+    rows = []
+    for measure in PEER_MEASURES:
+        found = peers[peers["measure"] == measure]
+        if found.empty:
+            continue
+        p = found.iloc[0]
+        show = _peer_formatter(f, measure)
+        place = (
+            t("of", n=f.integer(p["rank_in_group"]), m=f.integer(p["peers_with_value"]))
+            if pd.notna(p["rank_in_group"])
+            else f.missing
+        )
+        rows.append((t(f"peer_{measure}"), show(p["value"]), show(p["peer_median"]),
+                     show(p["national_value"]), place))  # fmt: skip
+    if not rows:
+        return []
+    caption = t("fs_peers", group=words, n=f.integer(group["group_size"]))
+    return [Table(id="peers", caption=caption,
+                  header=(t("col_measure"), t("col_value"), t("col_peer_median"),
+                          t("col_denmark"), t("col_place")),
+                  rows=tuple(rows), align=("left", "right", "right", "right", "right"),
+                  small=True)]  # fmt: skip
+
+
+def _peer_formatter(f: Formatter, measure: str) -> Callable[[object], str]:
+    if measure == "r_obs":
+        return lambda v: f.pct(_pct(v))
+    if measure == "reduction_pct":
+        return lambda v: f.pct(v)
+    return lambda v: f.number(v, 2)
+
+
 def _sector_table(b: Builder) -> dict[str, pd.DataFrame]:
-    """Per member: emissions at baseline and latest year, actions and effect by sector,
-    joined once for all members (not per sheet)."""
+    """Per member: emissions at baseline and latest year, actions, effect and the sector
+    gap by sector, joined once for all members (not per sheet)."""
     keys = ["municipality_code", "sector"]
     actions = b.data["actions"][[*keys, *ACTION_COLS, "expected_t"]]
     effect = b.data["effect"][[*keys, "effect_ratio"]]
+    gaps = b.data["sector_gaps"][[*keys, "needed_t", "expected_open_t"]]
     joined = (
         b.data["member_sector"][[*keys, "baseline_t", "latest_t"]]
         .merge(actions, on=keys, how="outer")
         .merge(effect, on=keys, how="left")
+        .merge(gaps, on=keys, how="left")
     )
     order = {code: i for i, code in enumerate(b.sector_names)}
     joined = joined.sort_values(
