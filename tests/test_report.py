@@ -561,3 +561,46 @@ def test_fact_sheets_show_sector_gaps_and_a_status_change(built):
     # 101 did not move: no such line.
     sheet_101 = (out / "kommuner" / f"fact-sheet-{REPORT_YEAR}-101.md").read_text("utf-8")
     assert "Status in the report for" not in sheet_101
+
+
+def test_summary_counts_the_members_that_moved_between_statuses(built):
+    _warehouse, out, _written = built
+    # report_fixture.STATUS_CHANGES: 147 (revised inventory), 400 (new inventory year) and
+    # 461 (new plan data) moved since the report for 2023.
+    en = md_unescape(section(markdown(out, "en"), "summary"))
+    da = md_unescape(section(markdown(out, "da"), "summary"))
+    assert (
+        "Since the report for 2023, 3 members have moved between statuses: 1 because of a "
+        "revised inventory, 1 with a new inventory year and 1 with new plan data." in en
+    )
+    assert (
+        "Siden rapporten for 2023 har 3 medlemmer skiftet status: 1 på grund af et revideret "
+        "klimaregnskab, 1 med et nyt opgørelsesår og 1 med nye plandata." in da
+    )
+
+
+def test_revisions_appendix_links_revisions_to_the_status_changes_they_caused(built):
+    _warehouse, out, _written = built
+    en = md_unescape(section(markdown(out, "en"), "data_quality"))
+    da = md_unescape(section(markdown(out, "da"), "data_quality"))
+    assert "Revised inventories changed the status of 1 member" not in en  # singular form
+    assert "A revised inventory changed the status of 1 member since the report for 2023" in en
+    assert "Status changes caused by revised inventories" in en
+    assert "Statusskift forårsaget af reviderede klimaregnskaber" in da
+    # 147 (its name is the injection string in this fixture): on track → at risk, 2 values.
+    row = next(line for line in en.splitlines() if line.endswith("| On track | At risk | 2 |"))
+    assert squeeze(INJECTION) in squeeze(row)
+    # 400 moved with a new inventory year: not a revision, not in this table.
+    assert "Bornholm" not in en
+
+
+def test_effect_section_shows_what_each_sector_still_needs(built):
+    _warehouse, out, _written = built
+    en = md_unescape(section(markdown(out, "en"), "effect"))
+    da = md_unescape(section(markdown(out, "da"), "effect"))
+    assert "Reduction still needed and planned and ongoing actions by sector" in en
+    # Six members × energy 120,000 t needed, 45,000 t in planned and ongoing actions.
+    assert "| Energy | 720,000 | 270,000 | 450,000 | 37.5% |" in en
+    assert "| Energi | 720.000 | 270.000 | 450.000 | 37,5 % |" in da
+    # Transport is covered: the gap is negative, the coverage above 100 %.
+    assert "| Transport | 540,000 | 570,000 | -30,000 | 105.6% |" in en

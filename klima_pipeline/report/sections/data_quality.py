@@ -1,6 +1,6 @@
 """Appendix: data quality: the findings of the checks by source file and rule, each
-finding with its file, row and column, and the inventory values that the latest data
-version revised."""
+finding with its file, row and column, the inventory values that the latest data
+version revised, and the status changes those revisions caused."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ FINDINGS_SHOWN = 100
 
 
 def blocks(c: Context) -> list[Block]:
-    return [*findings(c), *finding_list(c), *revisions(c)]
+    return [*findings(c), *finding_list(c), *revisions(c), *revision_status_changes(c)]
 
 
 def findings(c: Context) -> list[Block]:
@@ -123,3 +123,38 @@ def revisions(c: Context) -> list[Block]:
         )
     )  # fmt: skip
     return out
+
+
+def revision_status_changes(c: Context) -> list[Block]:
+    """The members whose status a revised inventory changed since the previous report
+    (mart.status_change, reason revised_inventory), with how many of their values the
+    revision changed. Nothing without a previous report year."""
+    t, f = c.t, c.f
+    changes = c.data["status_change"]
+    if changes.empty:
+        return []
+    previous = f.year(changes["previous_report_year"].iloc[0])
+    caused = changes[
+        changes["status_changed"].astype(bool) & (changes["reason"] == "revised_inventory")
+    ]
+    if caused.empty:
+        return [Paragraph.of(t("revision_status_none", previous=previous))]
+    key = "revision_status_one" if len(caused) == 1 else "revision_status_text"
+    rows = [
+        (
+            c.names.get(r.municipality_code, str(r.municipality_code)),
+            c.status_names.get(r.previous_status, str(r.previous_status)),
+            c.status_names.get(r.current_status, str(r.current_status)),
+            f.integer(r.revised_values),
+        )
+        for r in caused.itertuples()
+    ]
+    header = [t("col_municipality"), t("col_status_then", year=previous), t("col_status_now"),
+              t("col_revised_values")]  # fmt: skip
+    frame = caused.copy()
+    frame.insert(1, "municipality_name", frame["municipality_code"].map(c.names))
+    return [
+        Paragraph.of(t(key, n=f.integer(len(caused)), previous=previous)),
+        c.table("revision_status_changes", t("table_revision_status"), header, rows, "lllr",
+                frame, small=True),
+    ]  # fmt: skip

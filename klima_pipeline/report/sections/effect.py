@@ -60,4 +60,37 @@ def blocks(c: Context) -> list[Block]:
             by_sector,
         )
     )
-    return out
+    return [*out, *sector_gaps(c)]
+
+
+def sector_gaps(c: Context) -> list[Block]:
+    """What each sector still needs against the planned and ongoing actions, summed over
+    the members with a target (mart.sector_gaps: a member's remaining reduction shared
+    out by its sectors' emissions)."""
+    gaps = c.data["sector_gaps"]
+    gaps = gaps[(gaps["sector"] != "cross_cutting") & gaps["needed_t"].notna()]
+    if gaps.empty:
+        return []
+    by_sector = gaps.groupby("sector", as_index=False)[["needed_t", "expected_open_t"]].sum()
+    by_sector["remaining_gap_t"] = by_sector["needed_t"] - by_sector["expected_open_t"]
+    by_sector["open_coverage_pct"] = (
+        100 * by_sector["expected_open_t"] / by_sector["needed_t"].where(by_sector["needed_t"] > 0)
+    )
+    by_sector = c.sorted_by_sector(by_sector).reset_index(drop=True)
+    by_sector.insert(1, "name", by_sector["sector"].map(c.sector))
+    header = [c.t(k) for k in ("col_sector", "col_needed", "col_open", "col_remaining",
+                               "col_open_coverage")]  # fmt: skip
+    rows = [
+        (
+            r.name,
+            c.f.tonnes(r.needed_t),
+            c.f.tonnes(r.expected_open_t),
+            c.f.tonnes(r.remaining_gap_t),
+            c.f.pct(r.open_coverage_pct),
+        )
+        for r in by_sector.itertuples()
+    ]
+    return [
+        Paragraph.of(c.t("gaps_text")),
+        c.table("sector_gaps", c.t("table_sector_gaps"), header, rows, "lrrrr", by_sector),
+    ]

@@ -1,5 +1,6 @@
 """Summary: the cohort's and Denmark's latest emissions, how many members are on track,
-implementation and plan coverage, as key figures."""
+implementation and plan coverage, as key figures, and how many members moved between
+statuses since the previous report."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def blocks(c: Context) -> list[Block]:
         else t("summary_no_latest")
     )
     out.append(Paragraph.of(intro))
+    out.extend(status_moves(c))
     figures: list[KeyFigure] = []
     if latest is not None:
         figures.append(
@@ -93,6 +95,30 @@ def blocks(c: Context) -> list[Block]:
         out.append(c.not_available())
     out.append(Paragraph.of(t("credit_emissions"), note=True))
     return out
+
+
+# The reasons of mart.status_change, in the order the summary names them.
+MOVE_REASONS = ("revised_inventory", "new_inventory_year", "new_plan_data")
+
+
+def status_moves(c: Context) -> list[Block]:
+    """How many members moved between statuses since the report for the previous report
+    year, and why (mart.status_change). Nothing without a previous report year."""
+    t, f = c.t, c.f
+    changes = c.data["status_change"]
+    if changes.empty:
+        return []
+    previous = f.year(changes["previous_report_year"].iloc[0])
+    moved = changes[changes["status_changed"].astype(bool)]
+    if moved.empty:
+        return [Paragraph.of(t("summary_moved_none", previous=previous))]
+    counts = moved["reason"].value_counts()
+    parts = [t(f"moved_{r}", n=f.integer(counts[r])) for r in MOVE_REASONS if r in counts]
+    reasons = (
+        parts[-1] if len(parts) == 1 else (", ".join(parts[:-1]) + f" {t('word_and')} {parts[-1]}")
+    )
+    key = "summary_moved_one" if len(moved) == 1 else "summary_moved"
+    return [Paragraph.of(t(key, previous=previous, n=f.integer(len(moved)), reasons=reasons))]
 
 
 def latest_complete(frame: pd.DataFrame) -> pd.Series | None:
