@@ -110,6 +110,11 @@ def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -
             run_id=run_id,
             raise_on_error=True,
         )
+        # The next stage's process takes the working file over: flush it now, as the
+        # run's publish step would.
+        from klima_pipeline.resources.warehouse import close_run_connections
+
+        close_run_connections()
     out["steps"] = len({e.step_key for e in result.all_events if e.step_key})
     return out
 

@@ -19,7 +19,7 @@ from klima_pipeline.ingest import survey_years
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
 from klima_pipeline.resources import WarehouseResource
-from klima_pipeline.resources.warehouse import writer_lock
+from klima_pipeline.resources.warehouse import close_run_connections, writer_lock
 
 JOB_NAME = "status_report_job"
 
@@ -151,6 +151,8 @@ def run_status_report(
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
             raise_on_error=False,
         )
+        # A failed run never publishes, which would have closed its working connection.
+        close_run_connections(warehouse.build_dir)
     if not result.success:
         raise KlimaError(failure_message(result))
     reports = setting("KLIMA_REPORTS_DIR") / partition_key

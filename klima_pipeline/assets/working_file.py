@@ -23,6 +23,8 @@ def working_connection(
     warehouse (klima_pipeline/history.py). A run that materialises only some assets starts
     from a copy of the published warehouse, so the tables it does not rebuild keep their
     published state.
+
+    The connection stays open after the step, for the next one; publishing closes it.
     """
     path = warehouse.working_path(run_id)
     published = warehouse.published_path
@@ -30,7 +32,8 @@ def working_connection(
         warehouse.start_build(run_id)
         if not fresh and published.exists():
             shutil.copy2(published, path)
-    with warehouse.build(run_id) as con:
-        if fresh:
-            carry_forward(con, published)
-        yield con
+    # One connection for all the run's steps in this process (warehouse.run_connection).
+    con = warehouse.run_connection(run_id)
+    if fresh:
+        carry_forward(con, published)
+    yield con

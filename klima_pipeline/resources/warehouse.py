@@ -20,6 +20,7 @@ there. Unset, it costs one environment lookup per publish.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -119,6 +120,21 @@ def _fsync_dir(directory: Path) -> None:
         _fsync_file(directory)
 
 
+# The open connection of each working file, kept from one step of a run to the next: a
+# connection closed after each step checkpoints the whole file to disk and the next one
+# reads it back (docs/performance.md). Closed when the run publishes, when a new build
+# starts, and at the latest when the process ends.
+_run_connections: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+
+def close_run_connections(folder: Path | None = None) -> None:
+    """Close the kept connections to working files (in `folder`, or all), which flushes them."""
+    for path in [p for p in _run_connections if folder is None or p.parent == folder]:
+        _run_connections.pop(path).close()
+
+
+atexit.register(close_run_connections)
+
 WRITER_LOCK_NAME = "writer.lock"
 
 
@@ -193,6 +209,15 @@ class WarehouseResource(dg.ConfigurableResource):
     def working_path(self, run_id: str) -> Path:
         return self.build_dir / f"{run_id}.duckdb"
 
+    def run_connection(self, run_id: str) -> duckdb.DuckDBPyConnection:
+        """The run's connection to its working file, opened once and kept for the run's
+        later steps; `publish` (or the next `start_build`) closes it."""
+        path = self.working_path(run_id)
+        con = _run_connections.get(path)
+        if con is None:
+            con = _run_connections[path] = connect_for_build(path)
+        return con
+
     @contextlib.contextmanager
     def build(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to this run's working file, closed (and so flushed) at the end."""
@@ -210,6 +235,7 @@ class WarehouseResource(dg.ConfigurableResource):
         of a rollback, belongs to a run that no longer exists.
         """
         acquire_writer_lock(self.build_dir)
+        close_run_connections(self.build_dir)
         for leftover in self.build_dir.iterdir():
             if leftover.name != WRITER_LOCK_NAME:
                 leftover.unlink(missing_ok=True)
@@ -222,7 +248,8 @@ class WarehouseResource(dg.ConfigurableResource):
     def publish(self, run_id: str) -> Path:
         """Swap the run's finished working file in as the published warehouse."""
         working = self.working_path(run_id)
-        with contextlib.closing(connect_for_build(working)) as con:
+        con = _run_connections.pop(working, None) or connect_for_build(working)
+        with contextlib.closing(con):
             con.execute("checkpoint")
         _replace_keeping_previous(working, self.published_path)
         Path(f"{working}.wal").unlink(missing_ok=True)
