@@ -70,7 +70,9 @@ def dagster_instance() -> dg.DagsterInstance:
     if not config.exists():
         config.write_text(INSTANCE_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
-    return dg.DagsterInstance.get()
+    from klima_pipeline.event_log import faster_instance
+
+    return faster_instance(str(home))
 
 
 PID_TAG, HOST_TAG = "klima/pid", "klima/host"
