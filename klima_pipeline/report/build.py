@@ -14,12 +14,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import commentary, factsheets
+from matplotlib.figure import Figure as MplFigure
+
+from . import charts, commentary, factsheets
 from .content import FACT_SHEET_LIMIT, Assets, Builder
 from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
 from .messages import LANGUAGES
 from .render import render, submit_pdf
+from .reuse import Reuse
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,19 @@ class Built:
     paths: list[Path]
     section_ids: list[str]
     data_names: frozenset[str]  # the data files the report refers to
+    made: dict[str, list[str]]  # what each chart and PDF was made from (reuse.py)
+
+
+@dataclass
+class ReusingAssets(Assets):
+    """Assets whose charts are kept from the previous build when drawn from the same figure."""
+
+    reuse: Reuse | None = None
+
+    def chart(self, name: str, fig: MplFigure) -> tuple[str, str]:
+        saved = charts.save(fig, self.root / "charts", name, self.reuse)
+        self.written += [saved.svg, saved.png]
+        return f"charts/{saved.svg.name}", f"charts/{saved.png.name}"
 
 
 def build_report(
@@ -91,13 +107,15 @@ def build_report(
     )
     if unwritten:
         raise RuntimeError(f"report data files referred to but not written: {sorted(unwritten)}")
+    Reuse(root).save(*(done.made for done in built))
     replace_folder(root, target)
     return [target / path.relative_to(root) for done in built for path in done.paths]
 
 
 def build_language(job: Language) -> Built:
     """Charts, data files, Markdown and PDF of one language, and its fact sheets."""
-    assets = Assets(job.root, write_data=job.write_data)
+    reuse = Reuse(job.root)
+    assets = ReusingAssets(job.root, write_data=job.write_data, reuse=reuse)
     report_year = job.data.year
     written: list[Path | Future[Path]] = []
     # PDFs compile in a child process (typst keeps its memory for the life of the
@@ -111,11 +129,12 @@ def build_language(job: Language) -> Built:
         stem = f"{REPORT_NAMES[job.lang]}-{report_year}"
         written.append(write_text(job.root / f"{stem}.md", render("report.md.j2", r=report)))
         source = render("report.typ.j2", r=report)
-        written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root))
+        written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root, reuse))
         if job.fact_sheets:
-            written += factsheets.write(builder, job.root, pdfs)
+            written += factsheets.write(builder, job.root, pdfs, reuse)
         paths = [p.result() if isinstance(p, Future) else p for p in written]
-    return Built(paths, [s.id for s in report.sections], frozenset(assets.data_done))
+    sections = [s.id for s in report.sections]
+    return Built(paths, sections, frozenset(assets.data_done), reuse.made)
 
 
 # The child reads a pickled Language on stdin and writes a pickled ("ok", Built) or

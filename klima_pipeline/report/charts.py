@@ -28,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from . import style
 from .files import write_bytes
 from .fmt import Formatter
+from .reuse import Reuse, figure_key
 
 # Bornholm lies far east of the rest; like most maps of Denmark we draw it in a box in
 # the empty Kattegat instead of leaving two thirds of the map as sea.
@@ -50,16 +51,30 @@ class Saved:
 _SVG_RC = {key: value for key, value in style.RC.items() if key.startswith("svg.")}
 
 
-def save(fig: Figure, charts_dir: Path, name: str) -> Saved:
+# No date in the metadata: the same data gives the same file.
+_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
+
+
+def save(fig: Figure, charts_dir: Path, name: str, reuse: Reuse | None = None) -> Saved:
+    """The figure as SVG and PNG; with `reuse`, a file of the previous build made from
+    the same figure is kept instead of drawn again (reuse.py)."""
+    # The key is taken before the first draw, which changes the figure's state.
+    key = figure_key(fig, (_SVG_RC, style.PNG_DPI, _METADATA)) if reuse else ""
     out: dict[str, Path] = {}
     for fmt in ("svg", "png"):
-        buffer = io.BytesIO()
-        # No date in the metadata: the same data gives the same file.
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        # Constrained layout already fits the labels, so no "tight" pass (a third draw).
-        with rc_context(_SVG_RC):
-            fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=metadata)
-        out[fmt] = write_bytes(charts_dir / f"{name}.{fmt}", buffer.getvalue())
+
+        def draw(fmt: str = fmt) -> bytes:
+            buffer = io.BytesIO()
+            # Constrained layout already fits the labels, so no "tight" pass (a third draw).
+            with rc_context(_SVG_RC):
+                fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=_METADATA[fmt])
+            return buffer.getvalue()
+
+        path = charts_dir / f"{name}.{fmt}"
+        if reuse is None:
+            out[fmt] = write_bytes(path, draw())
+        else:
+            out[fmt] = reuse.make(path, f"{key}.{fmt}", draw, write_bytes)
     return Saved(out["svg"], out["png"])
 
 

@@ -20,6 +20,7 @@ from .files import write_text
 from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
 from .render import render, submit_pdf
+from .reuse import Reuse
 
 ACTION_COLS = ["planned", "in_progress", "completed", "cancelled"]
 COMBINED = {"da": "faktaark", "en": "fact-sheets"}
@@ -241,8 +242,11 @@ def _pct(rate: object) -> object:
     return None if rate is None or pd.isna(rate) else 100 * float(rate)  # type: ignore[arg-type]
 
 
-def write(b: Builder, root: Path, pdfs: Executor | None = None) -> list[Path | Future[Path]]:
-    """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given)."""
+def write(
+    b: Builder, root: Path, pdfs: Executor | None = None, reuse: Reuse | None = None
+) -> list[Path | Future[Path]]:
+    """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given;
+    kept from the previous build when made from the same source, with `reuse`)."""
     folder = root / "kommuner"
     all_sheets = sheets(b)
     if not all_sheets:
@@ -256,5 +260,6 @@ def write(b: Builder, root: Path, pdfs: Executor | None = None) -> list[Path | F
         written.append(write_text(folder / f"{prefix}-{b.year}-{sheet.code}.md", text))
     source = render("factsheets.typ.j2", sheets=all_sheets, title=title, lang=b.lang,
                     labels=labels, status_colours=style.STATUS_COLOURS)  # fmt: skip
-    written.append(submit_pdf(pdfs, folder / f"{COMBINED[b.lang]}-{b.year}.pdf", source, root))
+    pdf = folder / f"{COMBINED[b.lang]}-{b.year}.pdf"
+    written.append(submit_pdf(pdfs, pdf, source, root, reuse))
     return written

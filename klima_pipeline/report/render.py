@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .escape import md_escape, typst_escape, typst_string
 from .files import write_bytes
+from .reuse import Reuse, pdf_key
 
 
 @cache
@@ -64,13 +65,19 @@ def compile_pdf(source: str, root: Path) -> bytes:
     return done.stdout
 
 
-def write_pdf(path: Path, source: str, root: Path) -> Path:
-    return write_bytes(path, compile_pdf(source, root))
+def write_pdf(path: Path, source: str, root: Path, reuse: Reuse | None = None) -> Path:
+    """The PDF of `source` at `path`; with `reuse`, the previous build's PDF of the same
+    source and images is kept (reuse.py)."""
+    if reuse is None:
+        return write_bytes(path, compile_pdf(source, root))
+    return reuse.make(path, pdf_key(source, root), lambda: compile_pdf(source, root), write_bytes)
 
 
-def submit_pdf(pdfs: Executor | None, path: Path, source: str, root: Path) -> Path | Future[Path]:
+def submit_pdf(
+    pdfs: Executor | None, path: Path, source: str, root: Path, reuse: Reuse | None = None
+) -> Path | Future[Path]:
     """Write the PDF of `source` at `path`: in the background when given an executor (the
     compile runs in a child process, so the caller's Python work goes on meanwhile)."""
     if pdfs is None:
-        return write_pdf(path, source, root)
-    return pdfs.submit(write_pdf, path, source, root)
+        return write_pdf(path, source, root, reuse)
+    return pdfs.submit(write_pdf, path, source, root, reuse)
