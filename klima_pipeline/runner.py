@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,16 +13,19 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from klima_pipeline.config import setting
 from klima_pipeline.errors import Finding, KlimaError
 from klima_pipeline.ingest import survey_years
+from klima_pipeline.made_from import FILE_TAG, file_identity, warehouse_version
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
 from klima_pipeline.resources import WarehouseResource
 from klima_pipeline.resources.warehouse import close_run_connections, writer_lock
 
 JOB_NAME = "status_report_job"
+REPORT_JOB_NAME = "report_only_job"
 
 
 @dataclass(frozen=True)
@@ -135,17 +139,25 @@ def run_status_report(
     # Imported here: the definitions read the paths from the environment when loaded.
     from klima_pipeline.definitions import defs
 
-    job = defs.resolve_job_def(JOB_NAME)
-    # Progress counts materialised assets (observing the raw files materialises nothing).
-    selected = job.asset_layer.executable_asset_keys
-    total_assets = len(selected & job.asset_layer.asset_graph.materializable_asset_keys)
-    run_config = {
-        "loggers": {"progress": {"config": {"total_assets": total_assets}}},
-        "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
-    }
     warehouse = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE")))
     with dagster_instance() as instance, writer_lock(warehouse.build_dir):
         end_dead_runs(instance)
+        current = warehouse_is_current(instance, warehouse, raw_dir)
+        if current:
+            print(
+                f"klima: the warehouse is up to date (data version {current[:12]}): "
+                "only the report is built",
+                file=sys.stderr,
+                flush=True,
+            )
+        job = defs.resolve_job_def(REPORT_JOB_NAME if current else JOB_NAME)
+        # Progress counts materialised assets (observing the raw files materialises nothing).
+        selected = job.asset_layer.executable_asset_keys
+        total_assets = len(selected & job.asset_layer.asset_graph.materializable_asset_keys)
+        run_config = {
+            "loggers": {"progress": {"config": {"total_assets": total_assets}}},
+            "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
+        }
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition_key,
@@ -161,6 +173,35 @@ def run_status_report(
     files = sorted(p for p in reports.glob("*") if p.suffix in {".md", ".pdf"})
     findings = published_findings(setting("KLIMA_WAREHOUSE"))
     return RunResult(result.run_id, report_year, files, findings)
+
+
+def warehouse_is_current(
+    instance: dg.DagsterInstance, warehouse: WarehouseResource, raw_dir: Path
+) -> str | None:
+    """The published warehouse's data version when a build now would give the same one
+    (same exports, code and configuration; klima_pipeline/made_from.py) and the file is
+    still the one that build published; None when the warehouse must be built."""
+    from klima_pipeline.assets.publish import WAREHOUSE_KEY
+    from klima_pipeline.assets.sources import export_hashes
+
+    published = warehouse.published_path
+    if not published.is_file():
+        return None
+    event = instance.get_latest_materialization_event(WAREHOUSE_KEY)
+    materialization = event.asset_materialization if event else None
+    if materialization is None:
+        return None
+    recorded = materialization.tags.get(DATA_VERSION_TAG) if materialization.tags else None
+    metadata = materialization.metadata
+    same_file = (
+        FILE_TAG in metadata
+        and metadata[FILE_TAG].value == file_identity(published)
+        and "path" in metadata
+        and metadata["path"].value == str(published)
+    )
+    if recorded is None or not same_file:
+        return None
+    return recorded if recorded == warehouse_version(export_hashes(raw_dir)) else None
 
 
 def failure_message(result: dg.ExecuteInProcessResult) -> str:

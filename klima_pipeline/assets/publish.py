@@ -4,6 +4,7 @@ import dagster as dg
 
 from klima_pipeline.assets.metadata import markdown_table
 from klima_pipeline.assets.working_file import working_connection
+from klima_pipeline.made_from import FILE_TAG, file_identity, version_of_run
 from klima_pipeline.resources import WarehouseResource
 
 WAREHOUSE_KEY = dg.AssetKey(["warehouse"])
@@ -34,11 +35,19 @@ def publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             ).fetchall()
         path = warehouse.publish(context.run.run_id)
         context.log.info(f"Published the warehouse at {path}")
-        return dg.MaterializeResult(
-            metadata={
-                "path": dg.MetadataValue.path(str(path)),
-                "mart tables": dg.MetadataValue.md(markdown_table(["table", "rows"], tables)),
-            }
-        )
+        metadata: dict[str, dg.MetadataValue] = {
+            "path": dg.MetadataValue.path(str(path)),
+            "mart tables": dg.MetadataValue.md(markdown_table(["table", "rows"], tables)),
+        }
+        # A data version only for a whole build, from its first asset on (made_from.py).
+        version = version_of_run(context.run.run_id)
+        selection = context.run.asset_selection
+        graph = context.job_def.asset_layer.asset_graph
+        built = graph.get_ancestor_asset_keys(WAREHOUSE_KEY) & graph.materializable_asset_keys
+        whole = not selection or built <= selection  # no selection: the whole job
+        if version is None or not whole:
+            return dg.MaterializeResult(metadata=metadata)
+        metadata[FILE_TAG] = dg.MetadataValue.text(file_identity(path))
+        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))
 
     return warehouse
