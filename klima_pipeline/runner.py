@@ -121,6 +121,18 @@ def end_dead_runs(instance: dg.DagsterInstance) -> list[str]:
 def run_status_report(
     report_year: int | None = None, languages: Sequence[str] = ("da", "en")
 ) -> RunResult:
+    # The languages after the first are built in processes of their own: started now,
+    # they import the report's code on the other core while this one builds the warehouse.
+    from klima_pipeline.report.children import start_language_processes, stop_language_processes
+
+    start_language_processes(len(languages) - 1)
+    try:
+        return _run_status_report(report_year, languages)
+    finally:
+        stop_language_processes()
+
+
+def _run_status_report(report_year: int | None, languages: Sequence[str]) -> RunResult:
     raw_dir = setting("KLIMA_RAW_DIR")
     if not raw_dir.is_dir():
         raise KlimaError(f"The raw folder {raw_dir} does not exist (set KLIMA_RAW_DIR or --raw)")

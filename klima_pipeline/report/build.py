@@ -6,7 +6,6 @@ import logging
 import os
 import pickle
 import signal
-import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
@@ -17,11 +16,12 @@ from pathlib import Path
 from matplotlib.figure import Figure as MplFigure
 
 from . import charts, commentary, factsheets
+from .children import language_process
 from .content import FACT_SHEET_LIMIT, Assets, Builder
 from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
 from .messages import LANGUAGES
-from .render import render, submit_pdf
+from .render import environment, render, submit_pdf
 from .reuse import Reuse
 
 log = logging.getLogger(__name__)
@@ -137,26 +137,12 @@ def build_language(job: Language) -> Built:
     return Built(paths, sections, frozenset(assets.data_done), reuse.made)
 
 
-# The child reads a pickled Language on stdin and writes a pickled ("ok", Built) or
-# ("error", exception, traceback) on stdout. A fresh interpreter, not multiprocessing:
-# spawn would re-import the parent's main script (the klima or dagster command).
-_CHILD = "from klima_pipeline.report.build import child_main; child_main()"
-
-
 def build_in_child(job: Language) -> Built:
     """`build_language` in a child process; its exception is raised here."""
-    # The child imports this very copy of the package, installed or not.
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(os.getpid())],
-        input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
-        stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": path},
-        check=False,
-    )
+    process = language_process()
+    stdout, _ = process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
     try:
-        result = pickle.loads(done.stdout)
+        result = pickle.loads(stdout)
     except Exception:
         result = None
     if isinstance(result, tuple) and result[0] == "ok":
@@ -166,7 +152,7 @@ def build_in_child(job: Language) -> Built:
         error.add_note(f"in the process building the {job.lang!r} report:\n{result[2]}")
         raise error
     raise RuntimeError(
-        f"the process building the {job.lang!r} report ended with {done.returncode} "
+        f"the process building the {job.lang!r} report ended with {process.returncode} "
         "and no result (its output is above in the log)"
     )
 
@@ -175,7 +161,14 @@ def child_main() -> None:
     result_out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not end up in the pickled result
     _end_with_parent(int(sys.argv[1]))
-    job = pickle.load(sys.stdin.buffer)
+    # Before the job arrives: what every language needs first (map shapes, templates).
+    charts.map_codes()
+    for template in ("report.md.j2", "report.typ.j2", "factsheet.md.j2", "factsheets.typ.j2"):
+        environment().get_template(template)
+    try:
+        job = pickle.load(sys.stdin.buffer)
+    except EOFError:  # started ahead and not needed (stop_language_processes)
+        return
     try:
         result: tuple[object, ...] = ("ok", build_language(job))
     except Exception as error:
