@@ -46,6 +46,13 @@ def published_findings(warehouse: Path) -> list[Finding]:
     return [Finding(*row) for row in rows]
 
 
+def published_survey_years(warehouse: WarehouseResource) -> list[int]:
+    """The report years of the action surveys the published warehouse was built from."""
+    with warehouse.read() as con:
+        rows = con.execute("select distinct report_year from staging.actions order by 1")
+        return [row[0] for row in rows.fetchall()]
+
+
 # Runs happen on machines without internet access, so telemetry is off by default; the
 # file also tells Dagster the folder is meant to be its instance. One run at a time: every
 # warehouse run builds in the same build folder, clears what it finds there and publishes
@@ -136,25 +143,28 @@ def _run_status_report(report_year: int | None, languages: Sequence[str]) -> Run
     raw_dir = setting("KLIMA_RAW_DIR")
     if not raw_dir.is_dir():
         raise KlimaError(f"The raw folder {raw_dir} does not exist (set KLIMA_RAW_DIR or --raw)")
-    if report_year is None:
-        years = survey_years(raw_dir)
-        if not years:
-            raise KlimaError(
-                f"{raw_dir / 'actions'}: no action survey, so no default report year; give --year"
-            )
-        report_year = years[-1]
-    partition_key = str(report_year)
-    if partition_key not in report_year_partitions.get_partition_keys():
-        first, *_, last = report_year_partitions.get_partition_keys()
-        raise KlimaError(f"Report year {report_year} is outside the report years {first}–{last}")
-
-    # Imported here: the definitions read the paths from the environment when loaded.
-    from klima_pipeline.definitions import defs
-
     warehouse = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE")))
     with dagster_instance() as instance, writer_lock(warehouse.build_dir):
         end_dead_runs(instance)
         current = warehouse_is_current(instance, warehouse, raw_dir)
+        if report_year is None:
+            # An up-to-date warehouse holds the same surveys as the raw folder.
+            years = published_survey_years(warehouse) if current else survey_years(raw_dir)
+            if not years:
+                raise KlimaError(
+                    f"{raw_dir / 'actions'}: no action survey, so no default report year; "
+                    "give --year"
+                )
+            report_year = years[-1]
+        partition_key = str(report_year)
+        if partition_key not in report_year_partitions.get_partition_keys():
+            first, *_, last = report_year_partitions.get_partition_keys()
+            raise KlimaError(
+                f"Report year {report_year} is outside the report years {first}–{last}"
+            )
+        # Imported here: the definitions read the paths from the environment when loaded.
+        from klima_pipeline.definitions import defs
+
         if current:
             print(
                 f"klima: the warehouse is up to date (data version {current[:12]}): "
