@@ -9,7 +9,6 @@ import dagster as dg
 
 from klima_pipeline.assets.publish import WAREHOUSE_KEY
 from klima_pipeline.partitions import report_year_partitions
-from klima_pipeline.report import build_report
 from klima_pipeline.resources import ReportsResource, WarehouseResource
 
 
@@ -36,6 +35,11 @@ def status_report(
     """The yearly status report for the partition's report year, with charts, the map,
     the tables behind them (CSV, Parquet) and the members' fact sheets. Reads the
     published warehouse."""
+    # Imported when the report is built: matplotlib and the report's code are not needed
+    # to load the code location, and `klima run` builds the languages in processes of
+    # their own (report/children.py).
+    from klima_pipeline.report import build_report
+
     report_year = int(context.partition_key)
     paths = build_report(
         warehouse.published_path,

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure as MplFigure
 
-from . import charts, commentary, factsheets
-from .children import language_process
+from . import charts, children, commentary, factsheets
 from .content import FACT_SHEET_LIMIT, Assets, Builder
 from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
@@ -96,9 +95,13 @@ def build_report(
         # Charts are single-threaded Python (and matplotlib's rc settings are global), so
         # the languages after the first are built in processes of their own: on two cores
         # the report takes about the time of one language, not the sum.
+        # With a process started ahead for every language (`klima run`), this one builds
+        # none itself: the processes have imported the report's code meanwhile.
+        in_children = jobs if children.waiting() >= len(jobs) else jobs[1:]
         with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="language") as pool:
-            others = [pool.submit(build_in_child, job) for job in jobs[1:]]
-            built.append(build_language(jobs[0]))
+            others = [pool.submit(build_in_child, job) for job in in_children]
+            if len(in_children) < len(jobs):
+                built.append(build_language(jobs[0]))
             built += [future.result() for future in others]
     for job, done in zip(jobs, built, strict=True):
         commentary.warn_unknown(commentary_dir, report_year, job.lang, done.section_ids)
@@ -139,7 +142,7 @@ def build_language(job: Language) -> Built:
 
 def build_in_child(job: Language) -> Built:
     """`build_language` in a child process; its exception is raised here."""
-    process = language_process()
+    process = children.language_process()
     stdout, _ = process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
     try:
         result = pickle.loads(stdout)

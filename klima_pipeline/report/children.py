@@ -37,6 +37,11 @@ def language_process() -> subprocess.Popen[bytes]:
     return _waiting.pop(0) if _waiting else _start()
 
 
+def waiting() -> int:
+    """How many processes started ahead are waiting for a language."""
+    return len(_waiting)
+
+
 def start_language_processes(count: int) -> None:
     """Start `count` processes ahead. One never given a language ends when
     `stop_language_processes` closes its input (or with this process)."""
