@@ -128,11 +128,13 @@ def end_dead_runs(instance: dg.DagsterInstance) -> list[str]:
 def run_status_report(
     report_year: int | None = None, languages: Sequence[str] = ("da", "en")
 ) -> RunResult:
-    # Each language is built in a process of its own: started now, they import the
-    # report's code on the other core while this one builds the warehouse.
+    # The languages after the first are built in processes of their own: started now,
+    # they import the report's code on the other core while this one builds the
+    # warehouse. The first is built here: a process more, idle beside the ingest, would
+    # put the peak memory at 10,000 municipalities above 1.5 GiB (docs/performance.md).
     from klima_pipeline.report.children import start_language_processes, stop_language_processes
 
-    start_language_processes(len(languages))
+    start_language_processes(len(languages) - 1)
     try:
         return _run_status_report(report_year, languages)
     finally:
