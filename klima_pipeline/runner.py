@@ -15,10 +15,10 @@ import dagster as dg
 import duckdb
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
+from klima_pipeline.assets.made_from import FILE_TAG, file_identity, warehouse_version
 from klima_pipeline.config import setting
 from klima_pipeline.errors import Finding, KlimaError
 from klima_pipeline.ingest import survey_years
-from klima_pipeline.made_from import FILE_TAG, file_identity, warehouse_version
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.progress import check_failure_line
 from klima_pipeline.resources import WarehouseResource
@@ -81,7 +81,7 @@ def dagster_instance() -> dg.DagsterInstance:
     if not config.exists():
         config.write_text(INSTANCE_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
-    from klima_pipeline.event_log import faster_instance
+    from klima_pipeline.resources.event_log import faster_instance
 
     return faster_instance(str(home))
 
@@ -203,7 +203,7 @@ def warehouse_is_current(
     instance: dg.DagsterInstance, warehouse: WarehouseResource, raw_dir: Path
 ) -> str | None:
     """The published warehouse's data version when a build now would give the same one
-    (same exports, code and configuration; klima_pipeline/made_from.py) and the file is
+    (same exports, code and configuration; klima_pipeline/assets/made_from.py) and the file is
     still the one that build published; None when the warehouse must be built."""
     from klima_pipeline.assets.publish import WAREHOUSE_KEY
     from klima_pipeline.assets.sources import export_hashes

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import EMBEDDED_RAW
 
-from klima_pipeline.made_from import file_identity
+from klima_pipeline.assets.made_from import file_identity
 
 REPORT_ONLY = "only the report is built"
 # Progress lines name the assets built: "[2/48] staging/inventory      done   0.53 s"

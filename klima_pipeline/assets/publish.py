@@ -2,9 +2,9 @@
 
 import dagster as dg
 
+from klima_pipeline.assets.made_from import FILE_TAG, file_identity, version_of_run
 from klima_pipeline.assets.metadata import markdown_table
 from klima_pipeline.assets.working_file import working_connection
-from klima_pipeline.made_from import FILE_TAG, file_identity, version_of_run
 from klima_pipeline.resources import WarehouseResource
 
 WAREHOUSE_KEY = dg.AssetKey(["warehouse"])

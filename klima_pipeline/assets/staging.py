@@ -5,13 +5,13 @@ from collections.abc import Iterable
 import dagster as dg
 import duckdb
 
+from klima_pipeline.assets.made_from import build_started
 from klima_pipeline.assets.metadata import table_metadata
 from klima_pipeline.assets.sources import ROOT_SOURCE, source_key
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.config import CarbonBudget
 from klima_pipeline.errors import Finding, InputError
 from klima_pipeline.ingest import LOADERS, load_reference
-from klima_pipeline.made_from import build_started
 from klima_pipeline.resources import RawExportsResource, WarehouseResource
 
 REFERENCE_KEY = dg.AssetKey(["ref", "reference_data"])
@@ -54,7 +54,7 @@ def reference_data(
     """Reference tables (`ref.*`): municipalities and regions, sectors, label mappings, the
     indicator catalogue, the raw folder's manifest and the configured carbon budget.
     Starts the run's fresh build."""
-    # What the build is made from, before anything is read (klima_pipeline/made_from.py).
+    # What the build is made from, before anything is read (klima_pipeline/assets/made_from.py).
     build_started(context.run.run_id, raw.folder)
     with working_connection(warehouse, context.run.run_id, fresh=True) as con:
         findings = load_reference(con, raw.folder)
