@@ -1,4 +1,5 @@
-"""build_report: the national report in each language, charts, data files, fact sheets."""
+"""build_report: the national report in each language, charts, data files, fact sheets and
+the website."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure as MplFigure
 
-from . import charts, children, commentary, factsheets
+from . import charts, children, commentary, factsheets, site
 from .content import FACT_SHEET_LIMIT, Assets, Builder
 from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
@@ -41,6 +42,8 @@ class Language:
     # The data files behind charts and tables are the same in every language: the first
     # language writes them, the others only refer to them.
     write_data: bool
+    website: bool = True
+    all_pages: bool = False  # a site page for every municipality, also at scale
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Built:
     section_ids: list[str]
     data_names: frozenset[str]  # the data files the report refers to
     made: dict[str, list[str]]  # what each chart and PDF was made from (reuse.py)
+    # The site's content in this language; its pages are written once every language is
+    # built, because they show the data files the first language writes.
+    site: site.SiteLanguage | None = None
 
 
 @dataclass
@@ -70,11 +76,15 @@ def build_report(
     languages: Sequence[str] = ("da", "en"),
     commentary_dir: Path | None = None,
     fact_sheets: bool | None = None,
+    website: bool = True,
+    all_pages: bool = False,
 ) -> list[Path]:
     """Write the status report of `report_year` under `reports_dir/<year>/`.
 
     Returns every path written. Reads the warehouse read-only. Analyst commentary is read
-    from `commentary_dir`, by default `reports_dir/commentary` (see commentary.py)."""
+    from `commentary_dir`, by default `reports_dir/commentary` (see commentary.py). With
+    `website` the site is written too (`<year>/site/`, report/site/); `all_pages` gives
+    every municipality a page even above the report's listing limit."""
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if unknown:
         raise ValueError(f"unknown report language(s) {unknown}; expected {LANGUAGES}")
@@ -87,7 +97,16 @@ def build_report(
     members = int(data["municipality"]["is_member"].astype(bool).sum())
     with_sheets = fact_sheets if fact_sheets is not None else members <= FACT_SHEET_LIMIT
     jobs = [
-        Language(data, lang, root, Path(commentary_dir), with_sheets, write_data=i == 0)
+        Language(
+            data,
+            lang,
+            root,
+            Path(commentary_dir),
+            with_sheets,
+            write_data=i == 0,
+            website=website,
+            all_pages=all_pages,
+        )
         for i, lang in enumerate(languages)
     ]
     built: list[Built] = []
@@ -111,8 +130,12 @@ def build_report(
     if unwritten:
         raise RuntimeError(f"report data files referred to but not written: {sorted(unwritten)}")
     Reuse(root).save(*(done.made for done in built))
+    pages = site.write(root, [done.site for done in built if done.site]) if website else []
     replace_folder(root, target)
-    return [target / path.relative_to(root) for done in built for path in done.paths]
+    return [
+        target / path.relative_to(root)
+        for path in [*(p for done in built for p in done.paths), *pages]
+    ]
 
 
 def build_language(job: Language) -> Built:
@@ -135,9 +158,10 @@ def build_language(job: Language) -> Built:
         written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root, reuse))
         if job.fact_sheets:
             written += factsheets.write(builder, job.root, pdfs, reuse)
+        pages = site.language(builder, report, all_pages=job.all_pages) if job.website else None
         paths = [p.result() if isinstance(p, Future) else p for p in written]
     sections = [s.id for s in report.sections]
-    return Built(paths, sections, frozenset(assets.data_done), reuse.made)
+    return Built(paths, sections, frozenset(assets.data_done), reuse.made, pages)
 
 
 def build_in_child(job: Language) -> Built:

@@ -25,6 +25,10 @@ class Messages:
     def __call__(self, key: str, **values: object) -> str:
         return _load(self.lang)[key].format(**values)
 
+    def template(self, key: str) -> str:
+        """The message with its `{placeholders}` unfilled, for a page's script to fill."""
+        return _load(self.lang)[key]
+
     def has(self, key: str) -> bool:
         return key in _load(self.lang)
 

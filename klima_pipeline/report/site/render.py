@@ -1,0 +1,301 @@
+"""Writing the website: every page of every language, from the content model.
+
+Pages are Jinja2 templates with autoescaping on, so a data value is always text, never
+markup. Links are relative, so the site works from `file://` as well as from
+`klima serve`; charts and data files are the report's own (`../charts`, `../data`).
+
+    site/index.html                 the language choice
+    site/<lang>/index.html          front page: key figures, status map, trend
+    site/<lang>/<section>.html      one page per report section
+    site/<lang>/kommuner/index.html the member index (the report's member table)
+    site/<lang>/kommuner/<code>.html one page per municipality (its fact sheet)
+    site/<lang>/regioner/<code>.html one page per region
+    site/assets/                    style sheet and the small script
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..files import write_bytes, write_text
+from ..messages import Messages
+from ..model import Figure, Section, Table
+from .pages import SiteLanguage
+
+SITE = "site"
+MEMBERS_DIR = "kommuner"
+REGIONS_DIR = "regioner"
+# The table under a chart shows at most this many rows of its data file: the file has
+# them all, and a page with a 10,000-row table helps nobody.
+DATA_ROWS_SHOWN = 200
+STATIC = ("site.css", "site.js")
+FRONT_FIGURES = ("status_map", "trend")
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("klima_pipeline.report.site", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the language folder
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def to_lang(self) -> str:
+        return "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class DataTable:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: int
+    numeric: tuple[bool, ...]
+
+
+class DataFiles:
+    """The report's data files (written by the report before the site), read once for
+    all languages, as the text the CSV file holds."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._tables: dict[str, DataTable | None] = {}
+
+    def exists(self, relative: str) -> bool:
+        return bool(relative) and (self.root / relative).is_file()
+
+    def table(self, relative: str) -> DataTable | None:
+        if relative not in self._tables:
+            self._tables[relative] = self._read(relative) if self.exists(relative) else None
+        return self._tables[relative]
+
+    def _read(self, relative: str) -> DataTable:
+        with (self.root / relative).open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = tuple(next(reader, ()))
+            rows, total = [], 0
+            for row in reader:
+                total += 1
+                if total <= DATA_ROWS_SHOWN:
+                    rows.append(tuple(row))
+        numeric = tuple(
+            bool(rows) and all(_is_number(r[i]) for r in rows if i < len(r) and r[i])
+            for i in range(len(header))
+        )
+        return DataTable(header, tuple(rows), total, numeric)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write(root: Path, languages: Sequence[SiteLanguage]) -> list[Path]:
+    """Write the site of `languages` under `root/site/`; returns the paths written.
+
+    A language not built this time keeps its pages of the previous run (as the report's
+    other files do); a language built now replaces its folder whole, so a member that
+    left the cohort leaves no page behind."""
+    site = root / SITE
+    for language in languages:
+        shutil.rmtree(site / language.lang, ignore_errors=True)
+    data = DataFiles(root)
+    plans = {language.lang: list(_pages(language)) for language in languages}
+    paths = {lang: {page.path for page in pages} for lang, pages in plans.items()}
+    written = [_copy_static(site, name) for name in STATIC]
+    env = environment()
+    for language in languages:
+        nav = _navigation(language)
+        for page in plans[language.lang]:
+            switch = [
+                _switch(site, page, other, paths.get(other))
+                for other in LANGUAGE_NAMES
+                if other != language.lang
+            ]
+            # What the block macros need, in one argument.
+            ctx = {
+                "ui": language.ui,
+                "r": language.report,
+                "data": data,
+                "link": _linker(language, page.to_lang),
+                "to_lang": page.to_lang,
+                "to_report": page.to_lang + "../../",
+            }
+            html = env.get_template(page.template).render(
+                page=page,
+                L=language,
+                r=language.report,
+                ui=language.ui,
+                nav=nav,
+                switch=[s for s in switch if s],
+                to_lang=page.to_lang,
+                to_site=page.to_lang + "../",
+                ctx=ctx,
+                **page.context,
+            )
+            written.append(write_text(site / language.lang / page.path, html))
+    written.append(write_text(site / "index.html", _root_page(env, site, languages)))
+    return written
+
+
+def _pages(language: SiteLanguage) -> Iterator[Page]:
+    r = language.report
+    by_id = {s.id: s for s in r.sections}
+    figures = {
+        b.id: b for s in r.sections for b in s.blocks if isinstance(b, Figure)
+    }  # the front page shows two of the sections' charts
+    yield Page(
+        "index.html",
+        r.title,
+        "front.html.j2",
+        {
+            "summary": by_id.get("summary"),
+            "figures": [figures[i] for i in FRONT_FIGURES if i in figures],
+        },
+    )
+    for section in r.sections:
+        if section.id == "members":
+            yield Page(
+                f"{MEMBERS_DIR}/index.html",
+                section.title,
+                "members.html.j2",
+                {"section": section, "index": _member_index(language, section)},
+            )
+        else:
+            yield Page(f"{section.id}.html", section.title, "section.html.j2", {"section": section})
+    for sheet in language.members + language.others:
+        region = language.member_region.get(sheet.code, "")
+        yield Page(
+            f"{MEMBERS_DIR}/{sheet.code}.html",
+            sheet.title,
+            "sheet.html.j2",
+            {"sheet": sheet, "region": region, "region_members": ()},
+        )
+    members = {s.code for s in language.members}
+    for sheet in language.regions:
+        own = tuple(
+            (code, language.names.get(code, code))
+            for code, region in language.member_region.items()
+            if region == sheet.code and code in members
+        )
+        yield Page(
+            f"{REGIONS_DIR}/{sheet.code}.html",
+            sheet.title,
+            "sheet.html.j2",
+            {"sheet": sheet, "region": "", "region_members": sorted(own, key=lambda x: x[1])},
+        )
+
+
+def section_href(section: Section) -> str:
+    return f"{MEMBERS_DIR}/index.html" if section.id == "members" else f"{section.id}.html"
+
+
+def _navigation(language: SiteLanguage) -> dict[str, Any]:
+    return {
+        "sections": [(s.title, section_href(s)) for s in language.report.sections],
+        "regions": [(s.title, f"{REGIONS_DIR}/{s.code}.html") for s in language.regions],
+    }
+
+
+@dataclass(frozen=True)
+class MemberIndex:
+    """The member table of the report with a link and a code per row; above the report's
+    listing limit (no member table) a plain table of the member pages instead."""
+
+    table: Table
+    codes: tuple[str, ...]
+
+
+def _member_index(language: SiteLanguage, section: Section) -> MemberIndex | None:
+    by_name = {sheet.title: sheet.code for sheet in language.members + language.others}
+    table = next((b for b in section.blocks if isinstance(b, Table) and b.id == "members"), None)
+    if table is not None:
+        return MemberIndex(table, tuple(by_name.get(row[0], "") for row in table.rows))
+    if not language.members:
+        return None
+    sheets = sorted(language.members, key=lambda s: (s.title, s.code))
+    listing = Table(
+        id="member_pages",
+        caption=section.title,
+        header=(language.labels["municipality"], language.ui["site_regions"]),
+        rows=tuple((s.title, s.subtitle) for s in sheets),
+        align=("left", "left"),
+    )
+    return MemberIndex(listing, tuple(s.code for s in sheets))
+
+
+def _linker(language: SiteLanguage, to_lang: str) -> Callable[[str, str], str]:
+    """A table cell that names a municipality with a page, or a region, links to it."""
+    pages = {s.code for s in language.members + language.others}
+    municipalities = {name: code for code, name in language.names.items() if code in pages}
+    regions = {name: code for code, name in language.region_names.items()}
+
+    def link(column: str, text: str) -> str:
+        if column == language.labels["municipality"] and text in municipalities:
+            return f"{to_lang}{MEMBERS_DIR}/{municipalities[text]}.html"
+        if column == language.labels["region"] and text in regions:
+            return f"{to_lang}{REGIONS_DIR}/{regions[text]}.html"
+        return ""
+
+    return link
+
+
+def _switch(site: Path, page: Page, other: str, other_pages: set[str] | None) -> dict | None:
+    """The same page in the other language; its front page when it has no such page."""
+    has = (
+        page.path in other_pages
+        if other_pages is not None
+        else (site / other / page.path).is_file()
+    )
+    if other_pages is None and not (site / other / "index.html").is_file():
+        return None
+    target = page.path if has else "index.html"
+    return {
+        "lang": other,
+        "href": f"{page.to_lang}../{other}/{target}",
+        "text": Messages(other)("site_read_in"),
+    }
+
+
+def _root_page(env: Environment, site: Path, languages: Sequence[SiteLanguage]) -> str:
+    built = {language.lang: language for language in languages}
+    entries = []
+    for lang in LANGUAGE_NAMES:
+        if lang in built:
+            entries.append({"lang": lang, "report": built[lang].report, "ui": built[lang].ui})
+    others = [
+        lang
+        for lang in LANGUAGE_NAMES
+        if lang not in built and (site / lang / "index.html").is_file()
+    ]
+    return env.get_template("root.html.j2").render(
+        entries=entries, others=[(lang, LANGUAGE_NAMES[lang]) for lang in others]
+    )
+
+
+def _copy_static(site: Path, name: str) -> Path:
+    source = resources.files(__package__).joinpath("static", name)
+    return write_bytes(site / "assets" / name, source.read_bytes())
