@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--lang", choices=sorted(LANGUAGES), default="all", help="report language(s) (default: all)"
     )
+    run.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="a website page for every municipality, also above the report's listing "
+        "limit (by default only members get one there)",
+    )
     _path_options(run, raw=True, warehouse=True, reports=True)
     _quiet_option(run)
     run.set_defaults(command=_run)
@@ -79,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--last-year", type=int, default=2023, help="last inventory year")
     sample.add_argument("--seed", type=int, default=0, help="seed of the invented parts")
     sample.set_defaults(command=_sample_data)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a report year's website on this machine",
+        description="Serve reports/<year>/site/ with Python's HTTP server on 127.0.0.1 "
+        "and print its address.",
+    )
+    serve.add_argument(
+        "--year", type=int, help="report year (default: the latest year with a website)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    _path_options(serve, reports=True)
+    serve.set_defaults(command=_serve)
 
     rollback = commands.add_parser(
         "rollback",
@@ -143,7 +164,9 @@ def _run(args: argparse.Namespace) -> int:
     _apply_path_options(args)
     from klima_pipeline.runner import run_status_report
 
-    result = run_status_report(report_year=args.year, languages=LANGUAGES[args.lang])
+    result = run_status_report(
+        report_year=args.year, languages=LANGUAGES[args.lang], all_pages=args.all_pages
+    )
     for path in result.report_files:
         print(path)
     # On stderr beside the progress: stdout stays the report paths, which scripts read.
@@ -182,6 +205,13 @@ def _sample_data(args: argparse.Namespace) -> int:
     )
     print(f"Wrote sample data to {out}")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _apply_path_options(args)
+    from klima_pipeline.report.site.serve import serve
+
+    return serve(setting("KLIMA_REPORTS_DIR"), args.year, args.port)
 
 
 def _rollback(args: argparse.Namespace) -> int:

@@ -126,7 +126,9 @@ def end_dead_runs(instance: dg.DagsterInstance) -> list[str]:
 
 
 def run_status_report(
-    report_year: int | None = None, languages: Sequence[str] = ("da", "en")
+    report_year: int | None = None,
+    languages: Sequence[str] = ("da", "en"),
+    all_pages: bool = False,
 ) -> RunResult:
     # The languages after the first are built in processes of their own: started now,
     # they import the report's code on the other core while this one builds the
@@ -136,12 +138,14 @@ def run_status_report(
 
     start_language_processes(len(languages) - 1)
     try:
-        return _run_status_report(report_year, languages)
+        return _run_status_report(report_year, languages, all_pages)
     finally:
         stop_language_processes()
 
 
-def _run_status_report(report_year: int | None, languages: Sequence[str]) -> RunResult:
+def _run_status_report(
+    report_year: int | None, languages: Sequence[str], all_pages: bool = False
+) -> RunResult:
     raw_dir = setting("KLIMA_RAW_DIR")
     if not raw_dir.is_dir():
         raise KlimaError(f"The raw folder {raw_dir} does not exist (set KLIMA_RAW_DIR or --raw)")
@@ -180,7 +184,11 @@ def _run_status_report(report_year: int | None, languages: Sequence[str]) -> Run
         total_assets = len(selected & job.asset_layer.asset_graph.materializable_asset_keys)
         run_config = {
             "loggers": {"progress": {"config": {"total_assets": total_assets}}},
-            "ops": {"report__status_report": {"config": {"languages": list(languages)}}},
+            "ops": {
+                "report__status_report": {
+                    "config": {"languages": list(languages), "all_pages": all_pages}
+                }
+            },
         }
         result = job.execute_in_process(
             instance=instance,
@@ -195,6 +203,7 @@ def _run_status_report(report_year: int | None, languages: Sequence[str]) -> Run
         raise KlimaError(failure_message(result))
     reports = setting("KLIMA_REPORTS_DIR") / partition_key
     files = sorted(p for p in reports.glob("*") if p.suffix in {".md", ".pdf"})
+    files += [p for p in [reports / "site" / "index.html"] if p.is_file()]
     findings = published_findings(setting("KLIMA_WAREHOUSE"))
     return RunResult(result.run_id, report_year, files, findings)
 

@@ -44,10 +44,15 @@ def test_run_builds_warehouse_and_report_through_dagster(tmp_path: Path) -> None
     }
     out = klima("run", "--lang", "da", env=env)
     assert out.returncode == 0, out.stderr
-    # Progress per asset, then the report files.
+    # Progress per asset, then the report files and the website's entry page.
     assert "staging/inventory" in out.stderr and "done" in out.stderr
     printed = [Path(line) for line in out.stdout.splitlines()]
-    assert {p.name for p in printed} == {"statusrapport-2024.md", "statusrapport-2024.pdf"}
+    assert {p.name for p in printed} == {
+        "statusrapport-2024.md",
+        "statusrapport-2024.pdf",
+        "index.html",
+    }
+    assert Path(env["KLIMA_REPORTS_DIR"]) / "2024" / "site" / "index.html" in printed
     assert all(p.exists() for p in printed)
     with duckdb.connect(env["KLIMA_WAREHOUSE"], read_only=True) as con:
         [(members,)] = con.execute(

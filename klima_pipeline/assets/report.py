@@ -1,4 +1,4 @@
-"""The status report of a report year: Markdown and PDF in Danish and English."""
+"""The status report of a report year: Markdown, PDF and website in Danish and English."""
 # No `from __future__ import annotations` here: Dagster reads the config type from the
 # signature at definition time and cannot resolve it from a string.
 
@@ -16,6 +16,9 @@ class ReportConfig(dg.Config):
     languages: list[str] = ["da", "en"]  # noqa: RUF012 - Dagster copies config defaults
     # "auto": fact sheets only when the members fit on pages people read (not at scale).
     fact_sheets: str = "auto"
+    # The website gives members a page each; the other municipalities get one too while
+    # the members fit the report's lists, or always with this.
+    all_pages: bool = False
 
 
 @dg.asset(
@@ -23,7 +26,7 @@ class ReportConfig(dg.Config):
     deps=[WAREHOUSE_KEY],
     partitions_def=report_year_partitions,
     group_name="report",
-    kinds={"pdf", "markdown"},
+    kinds={"pdf", "markdown", "html"},
     owners=["team:monitoring"],
 )
 def status_report(
@@ -33,7 +36,7 @@ def status_report(
     reports: ReportsResource,
 ) -> dg.MaterializeResult:
     """The yearly status report for the partition's report year, with charts, the map,
-    the tables behind them (CSV, Parquet) and the members' fact sheets. Reads the
+    the tables behind them (CSV, Parquet), the members' fact sheets and the website. Reads the
     published warehouse."""
     # Imported when the report is built: matplotlib and the report's code are not needed
     # to load the code location, and `klima run` builds the languages in processes of
@@ -47,6 +50,7 @@ def status_report(
         report_year,
         languages=config.languages,
         fact_sheets=None if config.fact_sheets == "auto" else config.fact_sheets == "yes",
+        all_pages=config.all_pages,
     )
     return dg.MaterializeResult(metadata=report_metadata(paths, reports.folder / str(report_year)))
 
