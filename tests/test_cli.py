@@ -27,7 +27,7 @@ def klima(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 def test_help_explains_every_command() -> None:
     out = klima("--help")
     assert out.returncode == 0
-    for command in ("run", "validate", "sample-data", "rollback"):
+    for command in ("run", "validate", "sample-data", "serve", "rollback"):
         assert command in out.stdout
     run_help = klima("run", "--help").stdout
     for option in ("--year", "--lang", "--raw", "--warehouse", "--reports"):
@@ -116,3 +116,12 @@ def test_sample_data_with_5000_municipalities_loads(tmp_path: Path) -> None:
     )
     assert municipalities == 5000 and synthetic == 5000 - 98
     assert complete_years == 5000 * 6
+
+
+def test_serve_without_a_website_says_what_to_run(tmp_path: Path) -> None:
+    (tmp_path / "reports" / "2024").mkdir(parents=True)
+    out = klima("serve", "--reports", str(tmp_path / "reports"), "--port", "0")
+    assert out.returncode == 1
+    assert "no report year with a website" in out.stderr and "klima run" in out.stderr
+    out = klima("serve", "--reports", str(tmp_path / "reports"), "--year", "2024")
+    assert out.returncode == 1 and "klima run --year 2024" in out.stderr
