@@ -17,7 +17,7 @@ from pathlib import Path
 from matplotlib.figure import Figure as MplFigure
 
 from . import charts, children, commentary, factsheets, site
-from .content import FACT_SHEET_LIMIT, Assets, Builder
+from .content import FACT_SHEET_LIMIT, Builder
 from .data import ReportData, read_warehouse
 from .files import begin_folder, replace_folder, write_text
 from .messages import LANGUAGES
@@ -44,6 +44,7 @@ class Language:
     write_data: bool
     website: bool = True
     all_pages: bool = False  # a site page for every municipality, also at scale
+    built_now: tuple[str, ...] = ()  # every language of this build (the site links them)
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,11 @@ class Built:
     section_ids: list[str]
     data_names: frozenset[str]  # the data files the report refers to
     made: dict[str, list[str]]  # what each chart and PDF was made from (reuse.py)
-    # The site's content in this language; its pages are written once every language is
-    # built, because they show the data files the first language writes.
-    site: site.SiteLanguage | None = None
+    site: site.Entry | None = None  # for the site's entry page, written by the parent
 
 
 @dataclass
-class ReusingAssets(Assets):
+class ReusingAssets(site.ChartAssets):
     """Assets whose charts are kept from the previous build when drawn from the same figure."""
 
     reuse: Reuse | None = None
@@ -106,6 +105,7 @@ def build_report(
             write_data=i == 0,
             website=website,
             all_pages=all_pages,
+            built_now=tuple(languages),
         )
         for i, lang in enumerate(languages)
     ]
@@ -130,7 +130,8 @@ def build_report(
     if unwritten:
         raise RuntimeError(f"report data files referred to but not written: {sorted(unwritten)}")
     Reuse(root).save(*(done.made for done in built))
-    pages = site.write(root, [done.site for done in built if done.site]) if website else []
+    entries = [done.site for done in built if done.site]
+    pages = site.write_entry(root, entries) if entries else []
     replace_folder(root, target)
     return [
         target / path.relative_to(root)
@@ -156,12 +157,18 @@ def build_language(job: Language) -> Built:
         written.append(write_text(job.root / f"{stem}.md", render("report.md.j2", r=report)))
         source = render("report.typ.j2", r=report)
         written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root, reuse))
+        # The members' sheets are made once for the PDF fact sheets and the site.
+        sheets = factsheets.sheets(builder) if job.fact_sheets or job.website else []
         if job.fact_sheets:
-            written += factsheets.write(builder, job.root, pdfs, reuse)
-        pages = site.language(builder, report, all_pages=job.all_pages) if job.website else None
+            written += factsheets.write(builder, job.root, pdfs, reuse, sheets)
+        entry = None
+        if job.website:
+            content = site.language(builder, report, sheets, all_pages=job.all_pages)
+            pages, entry = site.write_language(job.root, content, assets, job.built_now)
+            written += pages
         paths = [p.result() if isinstance(p, Future) else p for p in written]
     sections = [s.id for s in report.sections]
-    return Built(paths, sections, frozenset(assets.data_done), reuse.made, pages)
+    return Built(paths, sections, frozenset(assets.data_done), reuse.made, entry)
 
 
 def build_in_child(job: Language) -> Built:

@@ -243,12 +243,17 @@ def _pct(rate: object) -> object:
 
 
 def write(
-    b: Builder, root: Path, pdfs: Executor | None = None, reuse: Reuse | None = None
+    b: Builder,
+    root: Path,
+    pdfs: Executor | None = None,
+    reuse: Reuse | None = None,
+    made: list[FactSheet] | None = None,
 ) -> list[Path | Future[Path]]:
     """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given;
-    kept from the previous build when made from the same source, with `reuse`)."""
+    kept from the previous build when made from the same source, with `reuse`); `made`:
+    the sheets when the caller has made them already (the website shows them too)."""
     folder = root / "kommuner"
-    all_sheets = sheets(b)
+    all_sheets = sheets(b) if made is None else made
     if not all_sheets:
         return []
     written: list[Path | Future[Path]] = []

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import factsheets
 from ..content import Builder
 from ..factsheets import FactSheet
 from ..model import Block, KeyFigure, KeyFigures, Paragraph, Report, Table
@@ -37,6 +36,7 @@ UI_KEYS = (
     "site_download",
     "site_col_code",
     "site_region_members",
+    "site_region_others",
     "site_region_of",
     "site_page_title",
 )
@@ -58,16 +58,19 @@ class SiteLanguage:
     labels: dict[str, str]  # column headers whose cells name a municipality or a region
 
 
-def language(b: Builder, report: Report, *, all_pages: bool = False) -> SiteLanguage:
-    """The site's content in the builder's language. Members always get a page; the
-    other municipalities only while the members fit the report's lists (98 of them, not
-    10,000 synthetic ones), or with `all_pages`."""
+def language(
+    b: Builder, report: Report, members: list[FactSheet], *, all_pages: bool = False
+) -> SiteLanguage:
+    """The site's content in the builder's language; `members` are the members' fact
+    sheets (factsheets.sheets). Members always get a page; the other municipalities only
+    while the members fit the report's lists (98 of them, not 10,000 synthetic ones), or
+    with `all_pages`."""
     munis = b.data["municipality"]
     return SiteLanguage(
         lang=b.lang,
         report=report,
         ui={key: b.t.template(key) for key in UI_KEYS},
-        members=tuple(factsheets.sheets(b)),
+        members=tuple(members),
         regions=tuple(region_sheets(b)),
         others=tuple(other_sheets(b)) if all_pages or b.lists_members else (),
         names={str(k): str(v) for k, v in b.names.items()},

@@ -1,4 +1,5 @@
-"""Writing the website: every page of every language, from the content model.
+"""Writing the website: the pages of one language, from the content model, and the entry
+page of all.
 
 Pages are Jinja2 templates with autoescaping on, so a data value is always text, never
 markup. Links are relative, so the site works from `file://` as well as from
@@ -16,6 +17,7 @@ markup. Links are relative, so the site works from `file://` as well as from
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +26,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..files import write_bytes, write_text
+from ..content import Assets
+from ..files import neutralise_formulas, write_bytes, write_text
 from ..messages import Messages
-from ..model import Figure, Section, Table
+from ..model import Figure, Report, Section, Table
 from .pages import SiteLanguage
 
 SITE = "site"
@@ -37,7 +41,7 @@ REGIONS_DIR = "regioner"
 # The table under a chart shows at most this many rows of its data file: the file has
 # them all, and a page with a 10,000-row table helps nobody.
 DATA_ROWS_SHOWN = 200
-STATIC = ("site.css", "site.js")
+STATIC = ("site.css", "site.js", "favicon.svg")
 FRONT_FIGURES = ("status_map", "trend")
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
@@ -73,36 +77,39 @@ class DataTable:
     numeric: tuple[bool, ...]
 
 
-class DataFiles:
-    """The report's data files (written by the report before the site), read once for
-    all languages, as the text the CSV file holds."""
+@dataclass
+class ChartAssets(Assets):
+    """The report's Assets, keeping the first rows of every data file as the file has them,
+    so a language shows its charts' data without waiting for the language that writes
+    the files (build.py)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._tables: dict[str, DataTable | None] = {}
+    tables: dict[str, DataTable] = field(default_factory=dict)
+
+    def data(self, name: str, frame: pd.DataFrame) -> str:
+        relative = super().data(name, frame)
+        if relative not in self.tables:
+            self.tables[relative] = _as_written(frame)
+        return relative
 
     def exists(self, relative: str) -> bool:
-        return bool(relative) and (self.root / relative).is_file()
+        """Whether the report has (or, in the first language, writes) this data file."""
+        name = relative.removeprefix("data/").removesuffix(".csv").removesuffix(".parquet")
+        return relative.startswith("data/") and name in self.data_done
 
     def table(self, relative: str) -> DataTable | None:
-        if relative not in self._tables:
-            self._tables[relative] = self._read(relative) if self.exists(relative) else None
-        return self._tables[relative]
+        return self.tables.get(relative)
 
-    def _read(self, relative: str) -> DataTable:
-        with (self.root / relative).open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = tuple(next(reader, ()))
-            rows, total = [], 0
-            for row in reader:
-                total += 1
-                if total <= DATA_ROWS_SHOWN:
-                    rows.append(tuple(row))
-        numeric = tuple(
-            bool(rows) and all(_is_number(r[i]) for r in rows if i < len(r) and r[i])
-            for i in range(len(header))
-        )
-        return DataTable(header, tuple(rows), total, numeric)
+
+def _as_written(frame: pd.DataFrame) -> DataTable:
+    """The first rows as the CSV file has them (files.write_table)."""
+    head = neutralise_formulas(frame.head(DATA_ROWS_SHOWN))
+    rows = list(csv.reader(io.StringIO(head.to_csv(index=False, lineterminator="\n"))))
+    header, body = tuple(rows[0]), tuple(tuple(r) for r in rows[1:])
+    numeric = tuple(
+        bool(body) and all(_is_number(r[i]) for r in body if i < len(r) and r[i])
+        for i in range(len(header))
+    )
+    return DataTable(header, body, len(frame), numeric)
 
 
 def _is_number(text: str) -> bool:
@@ -113,52 +120,66 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write(root: Path, languages: Sequence[SiteLanguage]) -> list[Path]:
-    """Write the site of `languages` under `root/site/`; returns the paths written.
+@dataclass(frozen=True)
+class Entry:
+    """What the entry page (site/index.html) says of one language."""
 
-    A language not built this time keeps its pages of the previous run (as the report's
-    other files do); a language built now replaces its folder whole, so a member that
-    left the cohort leaves no page behind."""
+    lang: str
+    report: Report
+    ui: dict[str, str]
+
+
+def write_language(
+    root: Path, language: SiteLanguage, assets: ChartAssets, built_now: Sequence[str]
+) -> tuple[list[Path], Entry]:
+    """Write the pages of `language` under `root/site/<lang>/`.
+
+    `built_now` are the languages this build writes (the same pages each, from the same
+    data): the language switch links to the same page there, and to a language from an
+    earlier run only where that page exists. The language's folder is replaced whole, so
+    a member that left the cohort leaves no page behind."""
     site = root / SITE
-    for language in languages:
-        shutil.rmtree(site / language.lang, ignore_errors=True)
-    data = DataFiles(root)
-    plans = {language.lang: list(_pages(language)) for language in languages}
-    paths = {lang: {page.path for page in pages} for lang, pages in plans.items()}
-    written = [_copy_static(site, name) for name in STATIC]
+    shutil.rmtree(site / language.lang, ignore_errors=True)
+    written = []
     env = environment()
-    for language in languages:
-        nav = _navigation(language)
-        for page in plans[language.lang]:
-            switch = [
-                _switch(site, page, other, paths.get(other))
-                for other in LANGUAGE_NAMES
-                if other != language.lang
-            ]
-            # What the block macros need, in one argument.
-            ctx = {
-                "ui": language.ui,
-                "r": language.report,
-                "data": data,
-                "link": _linker(language, page.to_lang),
-                "to_lang": page.to_lang,
-                "to_report": page.to_lang + "../../",
-            }
-            html = env.get_template(page.template).render(
-                page=page,
-                L=language,
-                r=language.report,
-                ui=language.ui,
-                nav=nav,
-                switch=[s for s in switch if s],
-                to_lang=page.to_lang,
-                to_site=page.to_lang + "../",
-                ctx=ctx,
-                **page.context,
-            )
-            written.append(write_text(site / language.lang / page.path, html))
-    written.append(write_text(site / "index.html", _root_page(env, site, languages)))
-    return written
+    nav = _navigation(language)
+    for page in _pages(language):
+        switch = [
+            _switch(site, page, other, other in built_now)
+            for other in LANGUAGE_NAMES
+            if other != language.lang
+        ]
+        # What the block macros need, in one argument.
+        ctx = {
+            "ui": language.ui,
+            "r": language.report,
+            "data": assets,
+            "link": _linker(language, page.to_lang),
+            "to_lang": page.to_lang,
+            "to_report": page.to_lang + "../../",
+        }
+        html = env.get_template(page.template).render(
+            page=page,
+            L=language,
+            r=language.report,
+            ui=language.ui,
+            nav=nav,
+            switch=[s for s in switch if s],
+            to_lang=page.to_lang,
+            to_site=page.to_lang + "../",
+            ctx=ctx,
+            **page.context,
+        )
+        written.append(write_text(site / language.lang / page.path, html))
+    return written, Entry(language.lang, language.report, language.ui)
+
+
+def write_entry(root: Path, entries: Sequence[Entry]) -> list[Path]:
+    """site/index.html, the choice of language (once all languages are built), and the
+    style sheet and script every page uses."""
+    site = root / SITE
+    written = [_copy_static(site, name) for name in STATIC]
+    return [*written, write_text(site / "index.html", _root_page(environment(), site, entries))]
 
 
 def _pages(language: SiteLanguage) -> Iterator[Page]:
@@ -192,20 +213,29 @@ def _pages(language: SiteLanguage) -> Iterator[Page]:
             f"{MEMBERS_DIR}/{sheet.code}.html",
             sheet.title,
             "sheet.html.j2",
-            {"sheet": sheet, "region": region, "region_members": ()},
+            {"sheet": sheet, "region": region, "region_members": (), "region_others": ()},
         )
     members = {s.code for s in language.members}
+    others = {s.code for s in language.others}
     for sheet in language.regions:
-        own = tuple(
-            (code, language.names.get(code, code))
-            for code, region in language.member_region.items()
-            if region == sheet.code and code in members
-        )
+
+        def in_region(codes: set[str], region: str = sheet.code) -> list[tuple[str, str]]:
+            return sorted(
+                ((c, language.names.get(c, c)) for c in codes
+                 if language.member_region.get(c) == region),
+                key=lambda x: x[1],
+            )  # fmt: skip
+
         yield Page(
             f"{REGIONS_DIR}/{sheet.code}.html",
             sheet.title,
             "sheet.html.j2",
-            {"sheet": sheet, "region": "", "region_members": sorted(own, key=lambda x: x[1])},
+            {
+                "sheet": sheet,
+                "region": "",
+                "region_members": in_region(members),
+                "region_others": in_region(others),
+            },
         )
 
 
@@ -263,29 +293,21 @@ def _linker(language: SiteLanguage, to_lang: str) -> Callable[[str, str], str]:
     return link
 
 
-def _switch(site: Path, page: Page, other: str, other_pages: set[str] | None) -> dict | None:
+def _switch(site: Path, page: Page, other: str, built_now: bool) -> dict | None:
     """The same page in the other language; its front page when it has no such page."""
-    has = (
-        page.path in other_pages
-        if other_pages is not None
-        else (site / other / page.path).is_file()
-    )
-    if other_pages is None and not (site / other / "index.html").is_file():
+    if not built_now and not (site / other / "index.html").is_file():
         return None
-    target = page.path if has else "index.html"
+    has = built_now or (site / other / page.path).is_file()
     return {
         "lang": other,
-        "href": f"{page.to_lang}../{other}/{target}",
+        "href": f"{page.to_lang}../{other}/{page.path if has else 'index.html'}",
         "text": Messages(other)("site_read_in"),
     }
 
 
-def _root_page(env: Environment, site: Path, languages: Sequence[SiteLanguage]) -> str:
-    built = {language.lang: language for language in languages}
-    entries = []
-    for lang in LANGUAGE_NAMES:
-        if lang in built:
-            entries.append({"lang": lang, "report": built[lang].report, "ui": built[lang].ui})
+def _root_page(env: Environment, site: Path, languages: Sequence[Entry]) -> str:
+    built = {entry.lang: entry for entry in languages}
+    entries = [built[lang] for lang in LANGUAGE_NAMES if lang in built]
     others = [
         lang
         for lang in LANGUAGE_NAMES

@@ -6,6 +6,7 @@ beside it) on the loopback address only, so nothing outside the machine sees it.
 
 from __future__ import annotations
 
+import signal
 import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -53,9 +54,17 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+def _stop(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(reports: Path, year: int | None, port: int) -> int:
-    """Serve until interrupted; prints the address first (port 0: a free port)."""
+    """Serve until interrupted or terminated; prints the address first (port 0: a free
+    port)."""
     folder = site_folder(reports, year)
+    # A process started in the background may inherit SIGTERM as ignored; the server
+    # should still stop when asked to.
+    signal.signal(signal.SIGTERM, _stop)
     handler = partial(_Handler, directory=str(folder))
     with ThreadingHTTPServer((HOST, port), handler) as server:
         url = f"http://{HOST}:{server.server_address[1]}/{SITE}/"
