@@ -37,6 +37,7 @@ UI_KEYS = (
     "site_col_code",
     "site_region_members",
     "site_region_others",
+    "site_sample_parts",
     "site_region_of",
     "site_page_title",
 )
