@@ -265,3 +265,32 @@ def test_pages_fit_the_screen(server, browser, viewport, path, tmp_path):
         assert (tmp_path / "page.png").stat().st_size > 10_000
     finally:
         context.close()
+
+
+def test_injection_strings_show_literally_and_run_nothing(browser, tmp_path):
+    from report_fixture import REPORT_YEAR, FixtureOptions, build_fixture
+    from test_site import SITE_INJECTION, TRACK_INJECTION
+
+    from klima_pipeline.report import build_report
+
+    warehouse = build_fixture(
+        tmp_path / "klima.duckdb",
+        FixtureOptions(injection_name=SITE_INJECTION, injection_title=TRACK_INJECTION),
+    )
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, languages=("en",), fact_sheets=False)
+    site = tmp_path / "r" / str(REPORT_YEAR) / "site" / "en"
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto((site / "kommuner" / "147.html").as_uri())
+        assert page.locator("h1").inner_text() == SITE_INJECTION
+        assert page.evaluate("window.pwned") is None
+        page.goto((site / "tracks.html").as_uri())
+        assert page.get_by_text(TRACK_INJECTION, exact=True).first.is_visible()
+        assert page.evaluate("window.pwned") is None
+        page.goto((site / "kommuner" / "index.html").as_uri())
+        page.get_by_label(Messages("en")("site_search")).fill("{{")
+        assert page.locator("#table-members tbody tr:visible").count() == 1
+        assert page.evaluate("window.pwned") is None  # no injected script or handler ran
+    finally:
+        context.close()
