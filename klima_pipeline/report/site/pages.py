@@ -56,7 +56,7 @@ class SiteLanguage:
     names: dict[str, str]  # municipality code -> name
     region_names: dict[str, str]
     member_region: dict[str, str]  # municipality code -> region code
-    labels: dict[str, str]  # column headers whose cells name a municipality or a region
+    labels: dict[str, str]  # column headers (a municipality, a region, a status)
 
 
 def language(
@@ -80,7 +80,11 @@ def language(
             str(c): str(r)
             for c, r in zip(munis["municipality_code"], munis["region_code"], strict=True)
         },
-        labels={"municipality": b.t("col_municipality"), "region": b.t("col_region")},
+        labels={
+            "municipality": b.t("col_municipality"),
+            "region": b.t("col_region"),
+            "status": b.t("col_status"),
+        },
     )
 
 

@@ -143,6 +143,8 @@ def write_language(
     written = []
     env = environment()
     nav = _navigation(language)
+    # One linker per folder depth, not per page: at 10,000 members a page each.
+    linkers = {depth: _linker(language, "../" * depth) for depth in (0, 1)}
     for page in _pages(language):
         switch = [
             _switch(site, page, other, other in built_now)
@@ -154,7 +156,7 @@ def write_language(
             "ui": language.ui,
             "r": language.report,
             "data": assets,
-            "link": _linker(language, page.to_lang),
+            "link": linkers[page.path.count("/")],
             "to_lang": page.to_lang,
             "to_report": page.to_lang + "../../",
         }
@@ -270,7 +272,10 @@ def _member_index(language: SiteLanguage, section: Section) -> MemberIndex | Non
     listing = Table(
         id="member_pages",
         caption=section.title,
-        header=(language.labels["municipality"], language.ui["site_regions"]),
+        header=(
+            language.labels["municipality"],
+            f"{language.labels['region']} · {language.labels['status']}",
+        ),
         rows=tuple((s.title, s.subtitle) for s in sheets),
         align=("left", "left"),
     )
