@@ -135,6 +135,7 @@ def test_the_run_publishes_and_prints_each_finding_with_file_row_and_column(run:
     assert [Path(p).name for p in result.stdout.split()] == [
         "statusrapport-2024.md",
         "statusrapport-2024.pdf",
+        "index.html",  # the website's entry page
     ]  # stdout stays the report paths; the summary is on stderr
     assert "Findings: " in result.stderr
     for source_file, row, column, rule in run["expected"]:
