@@ -443,12 +443,11 @@ def _write_inventory(w: _Writer) -> None:
                 if value is None:
                     continue
                 shown = value if xlsx else w.number(value)
-                row = table.add(cells(code, name, year, source, EMISSIONS, shown))
+                table.add(cells(code, name, year, source, EMISSIONS, shown))
                 if w.fault("duplicate_row") and "duplicate_row" not in fault_done:
                     again = table.add(cells(code, name, year, source, EMISSIONS, shown))
                     w.expect(table, again, None, "duplicate_row")
                     fault_done.add("duplicate_row")
-                del row
             if "lulucf" in sectors:
                 value = sectors["lulucf"]
                 shown = value if xlsx else w.number(value)

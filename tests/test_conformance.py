@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -299,7 +300,7 @@ def test_a_folder_with_an_error_is_rejected_naming_file_row_and_column(
     shutil.rmtree(out)
 
 
-every_warning = styles().map(lambda s: s.__class__(**{**vars(s), "faults": list(WARNING_FAULTS)}))
+every_warning = styles().map(lambda s: replace(s, faults=list(WARNING_FAULTS)))
 
 
 # A real run takes seconds, not a fraction: one folder in the ci profile, ten in long.
@@ -329,7 +330,7 @@ def test_a_real_run_publishes_with_every_warning_and_a_bad_folder_changes_nothin
     published, report_digest = file_digest(run.warehouse), file_digest(report)
 
     bad = fresh(tmp_path_factory) / "raw"
-    failing = write_folder(bad, world, style.__class__(**{**vars(style), "error": error}))
+    failing = write_folder(bad, world, replace(style, error=error))
     assert failing[0].rule in {error, "unknown_label"}
     failed = materialize(bad, out, report_year=year, languages=["da"])
     assert not failed.result.success

@@ -10,10 +10,12 @@ the numbers follow metrics.md rules 1, 2 and 10.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import EMBEDDED_RAW
 from test_cli import klima
 
 INVENTORY = "klimaregnskab/klimaregnskab_2018-2022.csv"
@@ -32,10 +34,6 @@ def spreadsheet_row(path: Path, startswith: str) -> int:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    import shutil
-
-    from conftest import EMBEDDED_RAW
-
     out = tmp_path_factory.mktemp("spec-rules")
     raw = out / "raw"
     shutil.copytree(EMBEDDED_RAW, raw)
