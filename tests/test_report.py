@@ -79,6 +79,28 @@ def test_writes_both_languages_with_charts_and_data(built):
     assert all(p.exists() for p in written)
 
 
+def test_each_png_is_its_svg_rendered_at_150_ppi(built):
+    """The Markdown shows the PNGs: each is the chart of its SVG (rendered from it), at
+    the SVG's size at 150 pixels per inch, and not blank."""
+    from PIL import Image
+
+    _, out, _ = built
+    svgs = sorted((out / "charts").glob("*.svg"))
+    assert len(svgs) >= 10
+    for svg in svgs:
+        width_pt, height_pt = (
+            float(v)
+            for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg.read_text()).groups()
+        )
+        with Image.open(svg.with_suffix(".png")) as png:
+            assert png.size == (round(width_pt * 150 / 72), round(height_pt * 150 / 72)), svg.name
+            colours = png.convert("RGB").getcolors(maxcolors=1 << 20)
+        # A chart has more than a background: its lines, bars or areas in the palette.
+        assert colours is not None and len(colours) > 20, svg.name
+        dark = sum(n for n, rgb in colours if sum(rgb) < 3 * 128)
+        assert dark > 100, f"{svg.name}: no text or lines drawn"
+
+
 def summary_figures(warehouse: Path, lang: str, year: int) -> list[tuple[str, str, str]]:
     """The summary's key figures (label, note, value) in the report's order, recomputed
     from the mart and formatted for `lang`."""

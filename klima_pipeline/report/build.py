@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matplotlib.figure import Figure as MplFigure
@@ -58,12 +58,14 @@ class Built:
 
 @dataclass
 class ReusingAssets(site.ChartAssets):
-    """Assets whose charts are kept from the previous build when drawn from the same figure."""
+    """Assets whose charts are kept from the previous build when drawn from the same
+    figure, their PNGs rendered together at the end (`rasteriser.run`)."""
 
     reuse: Reuse | None = None
+    rasteriser: charts.Rasteriser = field(default_factory=charts.Rasteriser)
 
     def chart(self, name: str, fig: MplFigure) -> tuple[str, str]:
-        saved = charts.save(fig, self.root / "charts", name, self.reuse)
+        saved = charts.save(fig, self.root / "charts", name, self.reuse, self.rasteriser)
         self.written += [saved.svg, saved.png]
         return f"charts/{saved.svg.name}", f"charts/{saved.png.name}"
 
@@ -142,30 +144,36 @@ def build_report(
 def build_language(job: Language) -> Built:
     """Charts, data files, Markdown and PDF of one language, and its fact sheets."""
     reuse = Reuse(job.root)
-    assets = ReusingAssets(job.root, write_data=job.write_data, reuse=reuse)
+    assets = ReusingAssets(
+        job.root, write_data=job.write_data, reuse=reuse, rasteriser=charts.Rasteriser(reuse)
+    )
     report_year = job.data.year
     written: list[Path | Future[Path]] = []
-    # PDFs compile in a child process (typst keeps its memory for the life of the
-    # process), on a worker thread: the fact sheets are made while the report compiles.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pdfs:
+    # PDFs compile in child processes (typst keeps its memory for the life of the
+    # process), waited for on worker threads: the Python work goes on meanwhile. The
+    # fact sheets' PDF, the longest compile, starts first; it needs no chart.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf") as pdfs:
         builder = Builder(
             job.data, job.lang, assets, commentary.loader(job.commentary_dir, report_year, job.lang)
         )
+        # The members' sheets are made once for the PDF fact sheets and the site.
+        sheets = factsheets.sheets(builder) if job.fact_sheets or job.website else []
+        if job.fact_sheets:
+            written += factsheets.write(builder, job.root, pdfs, reuse, sheets)
         report = builder.build()
+        # Every chart is drawn now; typst renders their PNGs beside the Python work below.
+        pngs = pdfs.submit(assets.rasteriser.run)
         written += assets.written
         stem = f"{REPORT_NAMES[job.lang]}-{report_year}"
         written.append(write_text(job.root / f"{stem}.md", render("report.md.j2", r=report)))
         source = render("report.typ.j2", r=report)
         written.append(submit_pdf(pdfs, job.root / f"{stem}.pdf", source, job.root, reuse))
-        # The members' sheets are made once for the PDF fact sheets and the site.
-        sheets = factsheets.sheets(builder) if job.fact_sheets or job.website else []
-        if job.fact_sheets:
-            written += factsheets.write(builder, job.root, pdfs, reuse, sheets)
         entry = None
         if job.website:
             content = site.language(builder, report, sheets, all_pages=job.all_pages)
             pages, entry = site.write_language(job.root, content, assets, job.built_now)
             written += pages
+        pngs.result()
         paths = [p.result() if isinstance(p, Future) else p for p in written]
     sections = [s.id for s in report.sections]
     return Built(paths, sections, frozenset(assets.data_done), reuse.made, entry)

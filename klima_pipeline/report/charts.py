@@ -1,8 +1,8 @@
 """The report's charts, drawn with matplotlib in the style of `style.py`.
 
 Each function takes the data it shows and the words it needs (already in the report's
-language) and returns a figure; `save` writes it as SVG (for the PDF) and PNG (for the
-Markdown). Figures are created without pyplot, so no global state leaks between charts.
+language) and returns a figure; `save` writes it as SVG (for the PDF and the website) and
+PNG (for the Markdown). Figures are created without pyplot, so no global state leaks between charts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from . import style
 from .files import write_bytes
 from .fmt import Formatter
-from .reuse import Reuse, figure_key
+from .reuse import Reuse, figure_key, png_key
 
 # Bornholm lies far east of the rest; like most maps of Denmark we draw it in a box in
 # the empty Kattegat instead of leaving two thirds of the map as sea.
@@ -49,36 +49,89 @@ class Saved:
 # file is written, not when the figure is made: the chart functions' rc_context has ended
 # by then, so `save` applies them itself.
 _SVG_RC = {key: value for key, value in style.RC.items() if key.startswith("svg.")}
-
-
 # No date in the metadata: the same data gives the same file.
-_METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
+_SVG_METADATA = {"Date": None}
 
 
-def save(fig: Figure, charts_dir: Path, name: str, reuse: Reuse | None = None) -> Saved:
-    """The figure as SVG and PNG; with `reuse`, a file of the previous build made from
-    the same figure is kept instead of drawn again (reuse.py)."""
-    # The key is taken before the first draw, which changes the figure's state.
-    key = figure_key(fig, (_SVG_RC, style.PNG_DPI, _METADATA)) if reuse else ""
-    out: dict[str, Path] = {}
-    for fmt in ("svg", "png"):
+def save(
+    fig: Figure,
+    charts_dir: Path,
+    name: str,
+    reuse: Reuse | None = None,
+    rasteriser: Rasteriser | None = None,
+) -> Saved:
+    """The figure as SVG (drawn by matplotlib) and PNG (rendered from the SVG by
+    `rasteriser`, at once when none is given); with `reuse`, a file of the previous
+    build made from the same figure is kept instead of drawn again (reuse.py)."""
 
-        def draw(fmt: str = fmt) -> bytes:
-            buffer = io.BytesIO()
-            # Constrained layout already fits the labels, so no "tight" pass (a third draw).
-            with rc_context(_SVG_RC):
-                fig.savefig(buffer, format=fmt, dpi=style.PNG_DPI, metadata=_METADATA[fmt])
-            # The layout found for the first format holds for the second: not computed
-            # again (an eighth of the drawing time).
-            fig.set_layout_engine("none")
-            return buffer.getvalue()
+    def draw() -> bytes:
+        buffer = io.BytesIO()
+        with rc_context(_SVG_RC):
+            # Constrained layout already fits the labels, so no "tight" pass (a second draw).
+            fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+        return buffer.getvalue()
 
-        path = charts_dir / f"{name}.{fmt}"
-        if reuse is None:
-            out[fmt] = write_bytes(path, draw())
-        else:
-            out[fmt] = reuse.make(path, f"{key}.{fmt}", draw, write_bytes)
-    return Saved(out["svg"], out["png"])
+    svg = charts_dir / f"{name}.svg"
+    if reuse is None:
+        write_bytes(svg, draw())
+    else:
+        # The key is taken before drawing, which changes the figure's state.
+        key = figure_key(fig, (_SVG_RC, _SVG_METADATA))
+        reuse.make(svg, f"{key}.svg", draw, write_bytes)
+    png = charts_dir / f"{name}.png"
+    if rasteriser is None:
+        one = Rasteriser(reuse)
+        one.add(svg, png)
+        one.run()
+    else:
+        rasteriser.add(svg, png)
+    return Saved(svg, png)
+
+
+class Rasteriser:
+    """The PNG of each SVG chart (the Markdown shows PNGs), rendered from the SVG by typst,
+    the same renderer that puts the SVG into the PDF: the two look alike, and drawing the
+    PNG again with matplotlib took longer than drawing the SVG (docs/performance.md).
+    Charts added are rendered together, one page each, in one compile (`run`)."""
+
+    def __init__(self, reuse: Reuse | None = None) -> None:
+        self.reuse = reuse
+        self.pending: list[tuple[Path, Path, str]] = []
+
+    def add(self, svg: Path, png: Path) -> None:
+        key = png_key(svg.read_bytes())
+        if self.reuse is None or not self.reuse.kept(png, key):
+            self.pending.append((svg, png, key))
+
+    def run(self) -> list[Path]:
+        """Render and write every PNG added since the last run; returns their paths."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return []
+        import typst
+
+        # Every SVG's folder is the compile's root, so its path is a plain name.
+        root = pending[0][0].parent
+        if any(svg.parent != root for svg, _, _ in pending):
+            raise ValueError("the charts rendered together must share a folder")
+        source = "#set page(width: auto, height: auto, margin: 0pt)\n" + "#pagebreak()\n".join(
+            f'#image("{svg.name}")\n' for svg, _, _ in pending
+        )
+        pages = typst.compile(
+            source.encode("utf-8"),
+            root=str(root),
+            format="png",
+            ppi=float(style.PNG_DPI),
+            ignore_system_fonts=True,
+        )
+        images = pages if isinstance(pages, list) else [pages]
+        if len(images) != len(pending):
+            raise RuntimeError(f"typst rendered {len(images)} PNGs for {len(pending)} charts")
+        for (_, png, key), image in zip(pending, images, strict=True):
+            write_bytes(png, image)
+            if self.reuse is not None:
+                self.reuse.record(png, key, image)
+        return [png for _, png, _ in pending]
 
 
 def _figure(width: float = style.WIDTH, height: float = style.HEIGHT) -> Figure:

@@ -6,8 +6,9 @@ out byte for byte as last time. Drawing a chart and compiling a PDF are most of 
 report's time, so each such file is recorded with a key of everything it is made of, and
 a build whose key matches the record keeps the copied file instead of making it again:
 
-- a chart: the figure itself, every artist, text and number in it, serialised (see
-  `figure_key`), with matplotlib's version and settings at save time;
+- a chart's SVG: the figure itself, every artist, text and number in it, serialised
+  (see `figure_key`), with matplotlib's version and settings at save time; its PNG: the
+  SVG's bytes (`png_key`);
 - a PDF: the Typst source and every chart file it shows, with typst's version.
 
 The record (`KEYS_FILE` in the year's folder, hidden) also holds each file's SHA-256, so
@@ -134,6 +135,17 @@ def figure_key(fig: Any, save_settings: object) -> str:
     _KeyPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(fig)
     digest = hashlib.sha256(buffer.getvalue())
     digest.update(f"\n{KEY_VERSION}\n{save_settings!r}\n{_matplotlib_settings()}".encode())
+    return digest.hexdigest()
+
+
+def png_key(svg: bytes) -> str:
+    """A chart's PNG is rendered from its SVG (charts.Rasteriser): the SVG's bytes, the
+    resolution and typst's version."""
+    from . import style
+
+    digest = hashlib.sha256(f"{KEY_VERSION}\npng\n{metadata.version('typst')}\n".encode())
+    digest.update(f"{style.PNG_DPI}\n".encode())
+    digest.update(svg)
     return digest.hexdigest()
 
 
