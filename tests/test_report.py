@@ -101,6 +101,47 @@ def test_each_png_is_its_svg_rendered_at_150_ppi(built):
         assert dark > 100, f"{svg.name}: no text or lines drawn"
 
 
+def test_fact_sheet_columns_are_as_wide_as_typst_sets_their_widest_cell():
+    """The fact sheets' tables get their column widths from render.column_widths, not
+    from typst's table layout: a column narrower than its widest cell as typst sets it
+    would wrap that cell. Checked against typst's own measure for cells with wide and
+    narrow letters, ligatures, Danish letters, superscripts and a bold header; and a
+    table too wide for the sheet is left to typst's table (`none`)."""
+    import json
+
+    import typst
+
+    from klima_pipeline.report.escape import typst_escape
+    from klima_pipeline.report.model import Table
+    from klima_pipeline.report.render import column_widths
+
+    header = ("Indikator", "Værdi", "Effektforhold", "WWW")
+    rows = (
+        ("Affald og spildevand", "9.595,5 t CO2e/km²", "13,98", "Ringkøbing-Skjern"),
+        ("Waste and wastewater", "1.094.145", "–", "Æblefiffi ½"),
+        ("Illiterate fjord office", "40,3 %", "ikke beregnet", "MMMMM"),
+    )
+    table = Table("t", "caption", header, rows, ("left", "right", "right", "left"), small=True)
+    widths = re.findall(r"([\d.]+)em \+ 8pt", column_widths(table))
+    assert len(widths) == 4
+    cells = [[f"strong[{typst_escape(h)}]" for h in header]] + [
+        [f"[{typst_escape(c)}]" for c in row] for row in rows
+    ]
+    source = (
+        '#set text(font: "Libertinus Serif", size: 7.5pt)\n'
+        "#context [#metadata(("
+        + ", ".join(f"measure({cell}).width / 7.5pt" for row in cells for cell in row)
+        + ")) <m>]"
+    )
+    [measured] = json.loads(typst.query(source.encode(), "<m>", field="value"))
+    for i, width in enumerate(widths):
+        widest = max(measured[r * 4 + i] for r in range(len(cells)))
+        assert widest <= float(width) <= widest * 1.05, (header[i], widest, width)
+
+    wide = Table("t", "c", header, (("x" * 400, "1", "2", "3"),), ("left",) * 4, small=True)
+    assert column_widths(wide) == "none"
+
+
 def summary_figures(warehouse: Path, lang: str, year: int) -> list[tuple[str, str, str]]:
     """The summary's key figures (label, note, value) in the report's order, recomputed
     from the mart and formatted for `lang`."""

@@ -29,7 +29,59 @@ def environment() -> Environment:
     env.filters["md"] = md_escape
     env.filters["typst"] = typst_escape
     env.filters["typst_str"] = typst_string
+    env.filters["column_widths"] = column_widths
     return env
+
+
+# The fact sheets' tables (factsheets.typ.j2) are laid out with column widths computed
+# here: a table's typst layout measures every cell, which made it most of the sheets'
+# compile time. A cell's width is the sum of its characters' advance widths in the
+# sheets' font, as typst measures them; kerning is left out, so a little is added.
+SHEET_TEXT_WIDTH_PT = 493.0  # A4 less factsheets.typ.j2's margins (2 × 1.8 cm)
+CELL_INSET_PT = 8.0  # 4 pt on each side, as the report's tables
+_KERNING_ALLOWANCE = 1.02
+_FONT = "Libertinus Serif"
+_advances: dict[str, tuple[float, float]] = {}  # character -> (regular, bold) width in em
+
+
+def _measure_characters(characters: set[str]) -> None:
+    """Add each character's advance width (regular and bold, in em) to `_advances`: one
+    typst query for all of them, in the font the sheets' tables are set in."""
+    import json
+
+    chars = sorted(characters)
+    literals = ", ".join(f'"{typst_string(c)}"' for c in chars)
+    source = (
+        f'#set text(font: "{_FONT}", size: 10pt)\n#let chars = ({literals},)\n'
+        "#context [#metadata(chars.map(c => (measure(text(c)).width / 10pt, "
+        "measure(strong(text(c))).width / 10pt))) <widths>]"
+    )
+    [widths] = json.loads(
+        typst.query(source.encode("utf-8"), "<widths>", field="value", ignore_system_fonts=True)
+    )
+    _advances.update(zip(chars, (tuple(w) for w in widths), strict=True))
+
+
+def column_widths(table: Any) -> str:
+    """The widths of a fact sheet table's columns, as a typst array of lengths (each the
+    widest of its cells and its bold header, plus the inset), or `none` when the table
+    would be wider than the sheet's text so: typst's own table wraps its cells then."""
+    texts = [[str(h) for h in table.header], *([str(c) for c in row] for row in table.rows)]
+    missing = {c for row in texts for text in row for c in text} - _advances.keys()
+    if missing:
+        _measure_characters(missing)
+
+    def em(text: str, bold: bool) -> float:
+        return _KERNING_ALLOWANCE * sum(_advances[c][bold] for c in text)
+
+    widths = [
+        max(em(texts[0][i], True), *(em(row[i], False) for row in texts[1:]))
+        for i in range(len(table.header))
+    ]
+    size_pt = 7.5 if table.small else 8.5
+    if sum(widths) * size_pt + CELL_INSET_PT * len(widths) > SHEET_TEXT_WIDTH_PT:
+        return "none"
+    return "(" + "".join(f"{w:.2f}em + {CELL_INSET_PT:g}pt, " for w in widths) + ")"
 
 
 def render(template: str, **context: Any) -> str:
