@@ -667,3 +667,21 @@ def test_effect_section_shows_what_each_sector_still_needs(built):
     assert "| Energi | 720.000 | 270.000 | 450.000 | 37,5 % |" in da
     # Transport is covered: the gap is negative, the coverage above 100 %.
     assert "| Transport | 540,000 | 570,000 | -30,000 | 105.6% |" in en
+
+
+@pytest.mark.parametrize(
+    ("ticks", "lang", "labels"),
+    [
+        ([0.14, 0.15, 0.16, 0.17], "da", ["0,14", "0,15", "0,16", "0,17"]),
+        ([12.5, 15.0, 17.5, 20.0], "da", ["12,5", "15,0", "17,5", "20,0"]),
+        ([520000.0, 522000.0, 524000.0], "da", ["520.000", "522.000", "524.000"]),
+        ([0.25, 0.3, 0.35], "en", ["0.25", "0.30", "0.35"]),
+        ([64.0, 65.0], "en", ["64", "65"]),
+    ],
+)
+def test_indicator_chart_ticks_have_the_decimals_their_step_needs(ticks, lang, labels):
+    """The small multiples' tick labels: never two alike (0,14 and 0,15 both read "0,1"
+    with one fixed decimal), no decimals where the step is whole."""
+    from klima_pipeline.report.charts import _StepFormatter
+
+    assert _StepFormatter(fmt(lang)).format_ticks(ticks) == labels

@@ -23,6 +23,7 @@ from matplotlib import rc_context
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.ticker import Formatter as TickFormatter
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import style
@@ -34,9 +35,6 @@ from .reuse import Reuse, figure_key, png_key
 # the empty Kattegat instead of leaving two thirds of the map as sea.
 BORNHOLM = "400"
 BORNHOLM_SHIFT = (-2.68, 2.21)
-# Characters of a small-multiples title per line: a third of the figure's width at 7.5 pt,
-# less the room of the next chart's axis labels.
-TITLE_CHARS = 28
 
 
 @dataclass(frozen=True)
@@ -286,6 +284,44 @@ def stacked_actions(
         return fig
 
 
+class _StepFormatter(TickFormatter):
+    """Tick labels in the report's number format with as many decimals as the step
+    between ticks needs (0,25 0,50 … but 2.000 4.000 …), so no two ticks read alike."""
+
+    def __init__(self, fmt: Formatter) -> None:
+        self.fmt = fmt
+        self.decimals = 0
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        self.decimals = _decimals_for(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.fmt.number(x, self.decimals)
+
+
+def _decimals_for(values: Sequence[float]) -> int:
+    steps = np.diff(np.asarray(values, dtype=float))
+    step = float(np.min(np.abs(steps))) if len(steps) else 1.0
+    if step <= 0 or not math.isfinite(step):
+        return 0
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > step * 1e-6:
+        decimals += 1
+    return decimals
+
+
+# The small multiples' layout, in inches: computed from the longest tick label and
+# title instead of by constrained layout, which measured every text of the 15 panels
+# twice and took 60 % of the chart's time (docs/performance.md). Character widths are
+# DejaVu Sans's at 7.5 pt, rounded up (digits) and on average (titles).
+_DIGIT_IN = 0.6 * 7.5 / 72
+_TITLE_CHAR_IN = 0.56 * 7.5 / 72
+_LINE_IN = 1.25 * 7.5 / 72
+_UNIT_IN = 0.2  # the unit beside the axis
+_PANEL_HEIGHT_IN = 1.9
+
+
 def small_multiples(
     series: pd.DataFrame, titles: Mapping[str, str], units: Mapping[str, str], fmt: Formatter
 ) -> Figure:
@@ -293,21 +329,47 @@ def small_multiples(
     indicators = [i for i in titles if i in set(series["indicator"])]
     cols = 3
     rows = max(1, math.ceil(len(indicators) / cols))
+    height = _PANEL_HEIGHT_IN * rows
     with rc_context(style.RC):
-        fig = _figure(height=1.9 * rows)
+        fig = Figure(figsize=(style.WIDTH, height))
         axes = fig.subplots(rows, cols, squeeze=False)
+        label_chars = 1
         for ax, indicator in zip(axes.flat, indicators, strict=False):
             part = series[series["indicator"] == indicator]
             ax.plot(part["year"], part["value"], color=style.ACCENT, marker="o", markersize=2.5)
-            # Wrapped to the width of a column: long names (Danish ones above all) would
-            # otherwise run into the next chart's title.
-            title = textwrap.fill(titles[indicator], TITLE_CHARS, break_on_hyphens=False)
-            ax.set_title(title, fontsize=7.5, loc="left")
             ax.set_ylabel(units.get(indicator, ""), fontsize=7)
-            ax.yaxis.set_major_formatter(_axis_formatter(fmt, 1.0, 1))
+            formatter = _StepFormatter(fmt)
+            ax.yaxis.set_major_formatter(formatter)
             ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)
+            low, high = ax.get_ylim()
+            ticks = [t for t in ax.get_yticks() if low <= t <= high]
+            label_chars = max(label_chars, *(len(s) for s in formatter.format_ticks(ticks)))
         for ax in list(axes.flat)[len(indicators) :]:
             ax.set_visible(False)
+        # Each panel has room for its tick labels and unit on the left, its title above
+        # and the years below; the figure's edges are the outer panels' room.
+        left = label_chars * _DIGIT_IN + _UNIT_IN + 0.1
+        bottom, right = 0.25, 0.15
+        axes_width = (style.WIDTH - right - cols * left) / cols
+        # A title runs from its panel's left edge to the next panel's labels (or the
+        # figure's edge): wrapped to that, long names (Danish ones above all) never run
+        # into the next title.
+        title_chars = max(10, int((axes_width + right) / _TITLE_CHAR_IN))
+        title_lines = 1
+        for ax, indicator in zip(axes.flat, indicators, strict=False):
+            title = textwrap.fill(titles[indicator], title_chars, break_on_hyphens=False)
+            ax.set_title(title, fontsize=7.5, loc="left")
+            title_lines = max(title_lines, title.count("\n") + 1)
+        top = title_lines * _LINE_IN + 0.1
+        axes_height = height / rows - top - bottom
+        fig.subplots_adjust(
+            left=left / style.WIDTH,
+            right=1 - right / style.WIDTH,
+            bottom=bottom / height,
+            top=1 - top / height,
+            wspace=left / axes_width,
+            hspace=(top + bottom) / axes_height,
+        )
         return fig
 
 
