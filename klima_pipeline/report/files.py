@@ -31,14 +31,25 @@ def begin_folder(target: Path) -> Path:
 
     It starts as a copy of the current version, so a run that writes one language keeps
     the other. What a killed run left behind is cleaned up first (see `recover_folder`).
+    The copy is of hard links where the file system has them (a tenth of the time for
+    the 500 files of a year): every file is written by `write_bytes`, to a new file
+    renamed over the old, so a file of the current version is never changed through its
+    link.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_folder(target)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
     os.chmod(staging, 0o777 & _default_file_mode() | 0o111)
     if target.exists():
-        shutil.copytree(target, staging, dirs_exist_ok=True)
+        shutil.copytree(target, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
     return staging
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
 
 
 def replace_folder(staging: Path, target: Path) -> None:
