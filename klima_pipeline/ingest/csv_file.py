@@ -19,9 +19,8 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from klima_pipeline.ingest.reading import ReadResult, temp_name
+from klima_pipeline.ingest.reading import ReadResult, insert_columns, temp_name
 
 SEPARATOR = ";"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -239,14 +238,14 @@ def _duckdb_read(
     if rows is None:
         row_number, join = "s.ordinality::integer", ""
     else:
-        con.register(
+        insert_columns(
+            con,
             row_table,
-            pa.table(
-                {
-                    "idx": pa.array(range(1, len(rows) + 1), pa.int64()),
-                    "spreadsheet_row": pa.array(rows, pa.int32()),
-                }
-            ),
+            {
+                "idx": ("bigint", range(1, len(rows) + 1)),
+                "spreadsheet_row": ("integer", rows),
+            },
+            create_temp=True,
         )
         row_number, join = "r.spreadsheet_row", f"join {row_table} r on r.idx = s.ordinality"
     try:
@@ -261,6 +260,6 @@ def _duckdb_read(
         )
     finally:
         if rows is not None:
-            con.unregister(row_table)
+            con.execute(f"drop table if exists {row_table}")
     result.table = table
     result.raw.rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]

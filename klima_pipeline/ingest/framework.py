@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from klima_pipeline.errors import Finding, InputError
 from klima_pipeline.ingest.csv_file import read_csv
@@ -18,6 +17,7 @@ from klima_pipeline.ingest.reading import (
     Column,
     RawFile,
     ReadResult,
+    insert_columns,
     match_header,
     open_raw,
     temp_name,
@@ -351,32 +351,30 @@ def _write_bookkeeping(load: Load, folder: str) -> None:
         [folder, folder + "/"],
     )
     if load.files:
-        files = pa.table(
+        insert_columns(
+            con,
+            "staging.raw_file",
             {
-                "source": [f.source for f in load.files],
-                "source_file": [f.source_file for f in load.files],
-                "sha256": [f.sha256 for f in load.files],
-                "size_bytes": pa.array([f.size_bytes for f in load.files], pa.int64()),
-                "modified_at": [f.modified_at for f in load.files],
-                "loaded_at": [loaded_at] * len(load.files),
-                "encoding": [f.encoding for f in load.files],
-                "rows": pa.array([f.rows for f in load.files], pa.int64()),
-            }
+                "source": ("varchar", [f.source for f in load.files]),
+                "source_file": ("varchar", [f.source_file for f in load.files]),
+                "sha256": ("varchar", [f.sha256 for f in load.files]),
+                "size_bytes": ("bigint", [f.size_bytes for f in load.files]),
+                "modified_at": ("timestamp", [f.modified_at for f in load.files]),
+                "loaded_at": ("timestamp", [loaded_at] * len(load.files)),
+                "encoding": ("varchar", [f.encoding for f in load.files]),
+                "rows": ("bigint", [f.rows for f in load.files]),
+            },
         )
-        con.register("_ingest_files", files)
-        con.execute("insert into staging.raw_file by name select * from _ingest_files")
-        con.unregister("_ingest_files")
     if load.findings:
-        findings = pa.table(
+        insert_columns(
+            con,
+            "staging.findings",
             {
-                "source_file": [f.source_file for f in load.findings],
-                "row_number": pa.array([f.row_number for f in load.findings], pa.int32()),
-                "column_name": [f.column_name for f in load.findings],
-                "rule": [f.rule for f in load.findings],
-                "severity": [f.severity for f in load.findings],
-                "message": [f.message for f in load.findings],
-            }
+                "source_file": ("varchar", [f.source_file for f in load.findings]),
+                "row_number": ("integer", [f.row_number for f in load.findings]),
+                "column_name": ("varchar", [f.column_name for f in load.findings]),
+                "rule": ("varchar", [f.rule for f in load.findings]),
+                "severity": ("varchar", [f.severity for f in load.findings]),
+                "message": ("varchar", [f.message for f in load.findings]),
+            },
         )
-        con.register("_ingest_findings", findings)
-        con.execute("insert into staging.findings by name select * from _ingest_findings")
-        con.unregister("_ingest_findings")

@@ -11,8 +11,6 @@ import json
 import re
 from pathlib import Path
 
-import pyarrow as pa
-
 from klima_pipeline.ingest.framework import (
     Check,
     Load,
@@ -20,7 +18,7 @@ from klima_pipeline.ingest.framework import (
     ensure_target,
     name_check,
 )
-from klima_pipeline.ingest.reading import Column, cell_text, open_raw
+from klima_pipeline.ingest.reading import Column, cell_text, insert_columns, open_raw
 
 SOURCE = "klimaregnskab"
 EMISSIONS_TYPE = "samlet co2-udledning"
@@ -108,16 +106,10 @@ def _read_json_files(load: Load, files: list[tuple[int, Path]], raw: str) -> Non
             for key, target in JSON_KEYS.items():
                 columns[target].append(cell_text(element.get(key)))
     if columns["source_file"]:
-        table = pa.table(
-            columns
-            | {
-                "row_number": pa.array(columns["row_number"], pa.int32()),
-                "file_rank": pa.array(columns["file_rank"], pa.int32()),
-            }
+        types = {"row_number": "integer", "file_rank": "integer"}
+        insert_columns(
+            load.con, raw, {name: (types.get(name, "varchar"), v) for name, v in columns.items()}
         )
-        load.con.register("_ingest_json", table)
-        load.con.execute(f"insert into {raw} by name select * from _ingest_json")
-        load.con.unregister("_ingest_json")
 
 
 def _json_elements(load: Load, rel: str, data: bytes) -> list[dict] | None:

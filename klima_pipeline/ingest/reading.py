@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from klima_pipeline.errors import Finding
+
+if TYPE_CHECKING:
+    import duckdb
 
 MAX_FILE_BYTES_ENV = "KLIMA_MAX_FILE_BYTES"
 DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024
@@ -39,6 +43,27 @@ def max_file_bytes() -> int:
 
 def temp_name(prefix: str) -> str:
     return f"_ingest_{prefix}_{next(_table_counter)}"
+
+
+def insert_columns(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    columns: dict[str, tuple[str, list]],
+    *,
+    create_temp: bool = False,
+) -> None:
+    """Append Python columns (name → (SQL type, values), all of one length) to `target`
+    by name, or create it as a temp table from them.
+
+    The lists go to DuckDB as list parameters, unnested side by side in their order.
+    Handing DuckDB an Arrow table instead would import pandas (DuckDB looks for data
+    frames first), which costs more than `klima validate` takes otherwise.
+    """
+    values = ", ".join(
+        f"unnest(?::{sql_type}[]) as {name}" for name, (sql_type, _) in columns.items()
+    )
+    head = f"create temp table {target} as" if create_temp else f"insert into {target} by name"
+    con.execute(f"{head} select {values}", [list(v) for _, v in columns.values()])
 
 
 @dataclass(frozen=True)

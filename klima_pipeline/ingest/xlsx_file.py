@@ -7,9 +7,8 @@ import re
 import zipfile
 
 import duckdb
-import pyarrow as pa
 
-from klima_pipeline.ingest.reading import ReadResult, cell_text, temp_name
+from klima_pipeline.ingest.reading import ReadResult, cell_text, insert_columns, temp_name
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -100,19 +99,14 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, result: ReadResult, data: bytes) -
                 column.append(text)
     finally:
         book.close()
-    arrow = pa.table(
-        {"row_number": pa.array(numbers, pa.int32())}
-        | {f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}
-    )
-    view = temp_name("arrow")
     table = temp_name("file")
-    con.register(view, arrow)
-    cells = ", ".join(f"c{i}" for i in range(width))
-    con.execute(
-        f"create temp table {table} as select ?::varchar as source_file, row_number, {cells} "
-        f"from {view} order by row_number",
-        [result.raw.source_file],
+    insert_columns(
+        con,
+        table,
+        {"source_file": ("varchar", [result.raw.source_file] * len(numbers))}
+        | {"row_number": ("integer", numbers)}
+        | {f"c{i}": ("varchar", col) for i, col in enumerate(columns)},
+        create_temp=True,
     )
-    con.unregister(view)
     result.table = table
     result.raw.rows = len(numbers)
