@@ -27,6 +27,12 @@ _REFERENCED = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.(\w+)\b", re.I)
 # them. One left-to-right pass, so a quote inside a comment and `--` inside a string are
 # each taken for what they are.
 _NOT_CODE = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
+# `comment on column schema.table.column is '…'`, outside `--` comments (string literals
+# are matched first, so `--` inside one is text).
+_COLUMN_COMMENT = re.compile(
+    r"'(?:[^']|'')*'|--[^\n]*|\bcomment\s+on\s+column\s+(\w+)\.(\w+)\.(\w+)\s+is\s+'((?:[^']|'')*)'",
+    re.I,
+)
 
 Table = tuple[str, str]
 
@@ -37,10 +43,16 @@ class SqlModel:
     creates: tuple[Table, ...]
     reads: tuple[Table, ...]
     description: str
+    # (schema, table, column) → the text of its `comment on column`, the last one given
+    column_comments: tuple[tuple[tuple[str, str, str], str], ...] = ()
 
     @property
     def layer(self) -> str:
         return self.name.split("/")[0]
+
+    def comments_of(self, schema: str, table: str) -> dict[str, str]:
+        """The comments this file gives the columns of one of its tables, by column."""
+        return {c: text for (s, t, c), text in self.column_comments if (s, t) == (schema, table)}
 
 
 @cache
@@ -76,7 +88,12 @@ def parse_model(name: str) -> SqlModel:
         )
     )
     header = [line[2:].strip() for line in text.splitlines() if line.startswith("--")]
-    return SqlModel(name, creates, reads, " ".join(header))
+    comments = {
+        (m[1].lower(), m[2].lower(), m[3].lower()): m[4].replace("''", "'")
+        for m in _COLUMN_COMMENT.finditer(text)
+        if m[1]
+    }
+    return SqlModel(name, creates, reads, " ".join(header), tuple(comments.items()))
 
 
 @cache

@@ -197,3 +197,36 @@ def test_the_report_asset_shows_its_files_and_a_preview_in_the_ui(embedded_run: 
         assert Path(metadata[name].value).is_file()
     assert metadata["status map"].value.startswith("![status map](data:image/png;base64,")
     assert "2024" in metadata["preview"].value
+
+
+def test_every_table_asset_shows_its_rows_columns_and_comments_in_the_ui(
+    embedded_run: Run,
+) -> None:
+    """The UI's row count, column schema (with each column's comment) and preview of every
+    table asset are those of the published warehouse."""
+    columns: dict[str, list[tuple]] = {}
+    for schema, table, name, data_type, comment in embedded_run.query(
+        "select schema_name, table_name, column_name, data_type, comment from duckdb_columns() "
+        "where database_name = current_database() order by schema_name, table_name, column_index"
+    ):
+        columns.setdefault(f"{schema}.{table}", []).append((name, data_type, comment))
+    shown = [
+        event.event_specific_data.materialization.metadata
+        for event in embedded_run.result.all_events
+        if event.event_type_value == "ASSET_MATERIALIZATION"
+        and "dagster/table_name" in event.event_specific_data.materialization.metadata
+    ]
+    assert len(shown) >= 50
+    for metadata in shown:
+        table = metadata["dagster/table_name"].value
+        schema = metadata["dagster/column_schema"].schema
+        assert [(c.name, c.type, c.description) for c in schema.columns] == columns[table]
+        [(rows,)] = embedded_run.query(f"select count(*) from {table}")
+        assert metadata["dagster/row_count"].value == rows
+        preview = metadata["preview"].value.splitlines()
+        assert preview[0] == "| " + " | ".join(c[0] for c in columns[table]) + " |"
+        assert len(preview) == 2 + min(rows, 8)
+    commented = [
+        m for m in shown if any(c.description for c in m["dagster/column_schema"].schema.columns)
+    ]
+    assert len(commented) >= 20  # every mart table's columns are described

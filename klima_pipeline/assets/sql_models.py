@@ -100,7 +100,9 @@ def _layer_asset(
                 for schema, table in model.creates:
                     yield dg.MaterializeResult(
                         asset_key=table_key(schema, table),
-                        metadata=table_metadata(con, schema, table),
+                        metadata=table_metadata(
+                            con, schema, table, model.comments_of(schema, table)
+                        ),
                     )
 
     return _build
