@@ -7,6 +7,7 @@ import os
 import socket
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,12 @@ import dagster as dg
 import duckdb
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
-from klima_pipeline.assets.made_from import FILE_TAG, file_identity, warehouse_version
+from klima_pipeline.assets.made_from import (
+    FILE_TAG,
+    file_identity,
+    hashes_taken,
+    warehouse_version,
+)
 from klima_pipeline.config import setting
 from klima_pipeline.errors import Finding, KlimaError
 from klima_pipeline.ingest import survey_years
@@ -152,7 +158,7 @@ def _run_status_report(
     warehouse = WarehouseResource(path=str(setting("KLIMA_WAREHOUSE")))
     with dagster_instance() as instance, writer_lock(warehouse.build_dir):
         end_dead_runs(instance)
-        current = warehouse_is_current(instance, warehouse, raw_dir)
+        current, hashes = warehouse_is_current(instance, warehouse, raw_dir)
         if report_year is None:
             # An up-to-date warehouse holds the same surveys as the raw folder.
             years = published_survey_years(warehouse) if current else survey_years(raw_dir)
@@ -190,11 +196,15 @@ def _run_status_report(
                 }
             },
         }
+        run_id = str(uuid.uuid4())
+        if hashes is not None and not current:
+            hashes_taken(run_id, hashes)  # the run's observation of the raw folder uses them
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition_key,
             run_config=run_config,
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+            run_id=run_id,
             raise_on_error=False,
         )
         # A failed run never publishes, which would have closed its working connection.
@@ -210,20 +220,21 @@ def _run_status_report(
 
 def warehouse_is_current(
     instance: dg.DagsterInstance, warehouse: WarehouseResource, raw_dir: Path
-) -> str | None:
+) -> tuple[str | None, dict[str, str] | None]:
     """The published warehouse's data version when a build now would give the same one
     (same exports, code and configuration; klima_pipeline/assets/made_from.py) and the file is
-    still the one that build published; None when the warehouse must be built."""
+    still the one that build published; None when the warehouse must be built. Beside it,
+    the hashes of the raw exports when they had to be read to tell."""
     from klima_pipeline.assets.publish import WAREHOUSE_KEY
     from klima_pipeline.assets.sources import export_hashes
 
     published = warehouse.published_path
     if not published.is_file():
-        return None
+        return None, None
     event = instance.get_latest_materialization_event(WAREHOUSE_KEY)
     materialization = event.asset_materialization if event else None
     if materialization is None:
-        return None
+        return None, None
     recorded = materialization.tags.get(DATA_VERSION_TAG) if materialization.tags else None
     metadata = materialization.metadata
     same_file = (
@@ -233,8 +244,9 @@ def warehouse_is_current(
         and metadata["path"].value == str(published)
     )
     if recorded is None or not same_file:
-        return None
-    return recorded if recorded == warehouse_version(export_hashes(raw_dir)) else None
+        return None, None
+    hashes = export_hashes(raw_dir)
+    return (recorded if recorded == warehouse_version(hashes) else None), hashes
 
 
 def failure_message(result: dg.ExecuteInProcessResult) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from klima_pipeline.assets.made_from import hashes_taken, taken_hashes
 from klima_pipeline.assets.metadata import markdown_table
 from klima_pipeline.resources import RawExportsResource
 from klima_pipeline.resources.statbank import TABLE_VARIABLES, StatBankResource
@@ -130,7 +131,12 @@ def _source_spec(source: str) -> dg.AssetSpec:
 
 def _observe(context: dg.AssetExecutionContext, raw: RawExportsResource) -> Iterable:
     """Hash every export of the raw folder; one data version per source folder."""
-    grouped = hashes_by_source(export_hashes(raw.folder))
+    run_id = context.run.run_id
+    hashes = taken_hashes(run_id)
+    if hashes is None:
+        hashes = export_hashes(raw.folder)
+        hashes_taken(run_id, hashes)  # the build's version is made from the same
+    grouped = hashes_by_source(hashes)
     for key in context.selected_asset_keys:
         yield observation(key.path[-1], grouped[key.path[-1]], raw.folder)
 
