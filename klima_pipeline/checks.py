@@ -28,6 +28,7 @@ from klima_pipeline.assets.sql_models import table_key
 from klima_pipeline.assets.staging import upstream_of_python_table
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.errors import Finding
+from klima_pipeline.ingest.reading import insert_columns
 from klima_pipeline.resources import WarehouseResource
 from klima_pipeline.sql import parse_model, sql_path, sql_text
 
@@ -85,12 +86,17 @@ def record_findings(con: duckdb.DuckDBPyConnection, rule: Rule, findings: list[F
     con.execute(FINDINGS_DDL)
     con.execute("delete from checks.findings where rule = ?", [rule.name])
     if findings:
-        con.executemany(
-            "insert into checks.findings values (?, ?, ?, ?, ?, ?)",
-            [
-                (f.source_file, f.row_number, f.column_name, f.rule, f.severity, f.message)
-                for f in findings
-            ],
+        insert_columns(
+            con,
+            "checks.findings",
+            {
+                "source_file": ("varchar", [f.source_file for f in findings]),
+                "row_number": ("integer", [f.row_number for f in findings]),
+                "column_name": ("varchar", [f.column_name for f in findings]),
+                "rule": ("varchar", [f.rule for f in findings]),
+                "severity": ("varchar", [f.severity for f in findings]),
+                "message": ("varchar", [f.message for f in findings]),
+            },
         )
 
 
