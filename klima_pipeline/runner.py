@@ -16,12 +16,7 @@ import dagster as dg
 import duckdb
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
-from klima_pipeline.assets.made_from import (
-    FILE_TAG,
-    file_identity,
-    hashes_taken,
-    warehouse_version,
-)
+from klima_pipeline.assets.made_from import FILE_TAG, file_identity, warehouse_version
 from klima_pipeline.config import setting
 from klima_pipeline.errors import Finding, KlimaError
 from klima_pipeline.ingest import survey_years
@@ -198,6 +193,8 @@ def _run_status_report(
         }
         run_id = str(uuid.uuid4())
         if hashes is not None and not current:
+            from klima_pipeline.assets.sources import hashes_taken
+
             hashes_taken(run_id, hashes)  # the run's observation of the raw folder uses them
         result = job.execute_in_process(
             instance=instance,

@@ -53,31 +53,13 @@ def warehouse_version(export_hashes: dict[str, str]) -> str:
 # per run). Computed when the build starts, so an export changed during the run does not
 # count as built.
 _started: dict[str, str] = {}
-# Run id → the export hashes taken for that run before its build started: by its
-# observation of the raw folder, or by `klima run` deciding what to build. The build's
-# version is made from the same hashes the source assets show, and the files are read
-# once. Kept for a few runs only: a run that observes and builds nothing leaves one here.
-_taken: dict[str, dict[str, str]] = {}
-_KEPT_RUNS = 4
-
-
-def hashes_taken(run_id: str, hashes: dict[str, str]) -> None:
-    _taken[run_id] = hashes
-    while len(_taken) > _KEPT_RUNS:
-        del _taken[next(iter(_taken))]
-
-
-def taken_hashes(run_id: str) -> dict[str, str] | None:
-    """The export hashes already taken for this run in this process, if any."""
-    return _taken.get(run_id)
 
 
 def build_started(run_id: str, raw_dir: Path) -> None:
-    hashes = _taken.pop(run_id, None)
-    if hashes is None:
-        from klima_pipeline.assets.sources import export_hashes
+    from klima_pipeline.assets.sources import export_hashes, taken_hashes
 
-        hashes = export_hashes(raw_dir)
+    # The hashes the run's observation of the raw folder took, when it observed them.
+    hashes = taken_hashes(run_id, keep=False) or export_hashes(raw_dir)
     _started[run_id] = warehouse_version(hashes)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from klima_pipeline.assets.made_from import hashes_taken, taken_hashes
 from klima_pipeline.assets.metadata import markdown_table
 from klima_pipeline.resources import RawExportsResource
 from klima_pipeline.resources.statbank import TABLE_VARIABLES, StatBankResource
@@ -87,6 +86,26 @@ def export_hashes(raw_dir: Path) -> dict[str, str]:
         for source in (*SOURCE_FOLDERS, ROOT_SOURCE)
         for path in _source_files(raw_dir, source)
     }
+
+
+# Run id → the export hashes taken for that run before its build started: by its
+# observation of the raw folder, or by `klima run` deciding what to build. The build's
+# version (made_from.py) is made from the same hashes the source assets show, and the
+# files are read once. Kept for a few runs only: a run that observes and builds nothing
+# leaves one here.
+_taken: dict[str, dict[str, str]] = {}
+_KEPT_RUNS = 4
+
+
+def hashes_taken(run_id: str, hashes: dict[str, str]) -> None:
+    _taken[run_id] = hashes
+    while len(_taken) > _KEPT_RUNS:
+        del _taken[next(iter(_taken))]
+
+
+def taken_hashes(run_id: str, *, keep: bool = True) -> dict[str, str] | None:
+    """The export hashes already taken for this run in this process, if any."""
+    return _taken.get(run_id) if keep else _taken.pop(run_id, None)
 
 
 def data_version(hashes: Mapping[str, str]) -> str:
