@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
@@ -28,6 +29,33 @@ PROJECTIONS = ("linear", "exponential", "conservative")  # metrics.md, in the or
 # of synthetic members) those lists would fill hundreds of pages and gigabytes of typst
 # memory; the report says where the full tables are (data/*.csv, *.parquet) instead.
 FACT_SHEET_LIMIT = 200
+
+# One row of a frame as a named tuple of its columns (`DataFrame.itertuples`).
+Row = Any
+
+
+def rows(frame: pd.DataFrame) -> list[Row]:
+    """The frame's rows as named tuples, with the values pandas iterates them as."""
+    return list(frame.itertuples(index=False))
+
+
+def rows_by(frame: pd.DataFrame, key: str) -> dict[str, list[Row]]:
+    """The frame's rows by their `key` as text, each group in the frame's order.
+
+    Made once for all members: a filter or `.loc` per member costs pandas' overhead
+    each time, a hundred members a hundred times. Rows without a key are left out, as
+    `groupby` leaves them out."""
+    grouped: dict[str, list[Row]] = {}
+    for row in frame.itertuples(index=False):
+        value = getattr(row, key)
+        if not pd.isna(value):
+            grouped.setdefault(str(value), []).append(row)
+    return grouped
+
+
+def row_by(frame: pd.DataFrame, key: str) -> dict[str, Row]:
+    """The frame's rows by their `key` as text, where `key` is unique (a member's row)."""
+    return {code: group[0] for code, group in rows_by(frame, key).items()}
 
 
 @dataclass
