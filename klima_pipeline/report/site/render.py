@@ -21,7 +21,7 @@ import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -152,11 +152,12 @@ def write_language(
             if other != language.lang
         ]
         # What the block macros need, in one argument.
+        link = linkers[page.path.count("/")]
         ctx = {
             "ui": language.ui,
             "r": language.report,
             "data": assets,
-            "link": linkers[page.path.count("/")],
+            "rows": partial(cell_rows, link=link, to_lang=page.to_lang),
             "to_lang": page.to_lang,
             "to_report": page.to_lang + "../../",
         }
@@ -280,6 +281,36 @@ def _member_index(language: SiteLanguage, section: Section) -> MemberIndex | Non
         align=("left", "left"),
     )
     return MemberIndex(listing, tuple(s.code for s in sheets))
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    align: str
+    href: str = ""  # where the cell links to, if anywhere
+
+
+CellRow = tuple[Cell | None, str | None, tuple[Cell, ...]]
+
+
+def cell_rows(
+    table: Table, codes: Sequence[str] | None, link: Callable[[str, str], str], to_lang: str
+) -> list[CellRow]:
+    """The rows of `table` for blocks.html.j2: the heading cell, the member's code
+    (with `codes`, the member index) and the other cells, each with its link; a member
+    with a page links to it from the heading cell."""
+    header, align = table.header, table.align
+    out: list[CellRow] = []
+    for i, row in enumerate(table.rows):
+        cells = [
+            Cell(text, align[j], link(header[j], text) if j < len(header) else "")
+            for j, text in enumerate(row)
+        ]
+        code = None if codes is None else codes[i]
+        if code and cells:
+            cells[0] = Cell(cells[0].text, cells[0].align, f"{to_lang}{MEMBERS_DIR}/{code}.html")
+        out.append((cells[0], code, tuple(cells[1:])) if cells else (None, None, ()))
+    return out
 
 
 def _linker(language: SiteLanguage, to_lang: str) -> Callable[[str, str], str]:
