@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 _PUNCT = frozenset(string.punctuation)
 # Marks that start inline markup anywhere in CommonMark/GitHub Markdown.
@@ -29,6 +30,13 @@ def _one_line(text: object) -> str:
 
 
 def md_escape(text: object) -> str:
+    return _md_escape(text if isinstance(text, str) else _one_line(text))
+
+
+# Most cells repeat (headers, units, the missing mark, the same numbers on many sheets):
+# three calls in four are answered from the cache.
+@lru_cache(maxsize=1 << 16)
+def _md_escape(text: str) -> str:
     value = _one_line(text)
     escaped = value.translate(_MD_MARKS)
     match = _MD_LINE_START.match(escaped)
@@ -45,6 +53,11 @@ def md_escape(text: object) -> str:
 
 def typst_escape(text: object) -> str:
     """For Typst markup (content blocks, paragraphs, table cells)."""
+    return _typst_escape(text if isinstance(text, str) else _one_line(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _typst_escape(text: str) -> str:
     return _one_line(text).translate(_TYPST_MARKS)
 
 
