@@ -6,6 +6,7 @@ A section (sections/) is a function of a `Context`; the fact sheets use one too.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,12 @@ Row = Any
 
 
 def rows(frame: pd.DataFrame) -> list[Row]:
-    """The frame's rows as named tuples, with the values pandas iterates them as."""
-    return list(frame.itertuples(index=False))
+    """The frame's rows as named tuples (as `itertuples` names them), the values as
+    `Series.tolist` gives them: Python scalars, NaN, NA or NaT where missing. Column
+    by column, ten times faster than `itertuples` on pandas' Arrow-backed text."""
+    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+    columns = (frame.iloc[:, i].tolist() for i in range(frame.shape[1]))
+    return [row._make(values) for values in zip(*columns, strict=True)]
 
 
 def rows_by(frame: pd.DataFrame, key: str) -> dict[str, list[Row]]:
@@ -46,7 +51,7 @@ def rows_by(frame: pd.DataFrame, key: str) -> dict[str, list[Row]]:
     each time, a hundred members a hundred times. Rows without a key are left out, as
     `groupby` leaves them out."""
     grouped: dict[str, list[Row]] = {}
-    for row in frame.itertuples(index=False):
+    for row in rows(frame):
         value = getattr(row, key)
         if not pd.isna(value):
             grouped.setdefault(str(value), []).append(row)
