@@ -35,7 +35,7 @@ FACT_SHEET_LIMIT = 200
 Row = Any
 
 
-def rows(frame: pd.DataFrame) -> list[Row]:
+def rows_of(frame: pd.DataFrame) -> list[Row]:
     """The frame's rows as named tuples (as `itertuples` names them), the values as
     `Series.tolist` gives them: Python scalars, NaN, NA or NaT where missing. Column
     by column, ten times faster than `itertuples` on pandas' Arrow-backed text."""
@@ -51,7 +51,7 @@ def rows_by(frame: pd.DataFrame, key: str) -> dict[str, list[Row]]:
     each time, a hundred members a hundred times. Rows without a key are left out, as
     `groupby` leaves them out."""
     grouped: dict[str, list[Row]] = {}
-    for row in rows(frame):
+    for row in rows_of(frame):
         value = getattr(row, key)
         if not pd.isna(value):
             grouped.setdefault(str(value), []).append(row)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import style
 from .content import Builder
-from .context import Row, row_by, rows, rows_by
+from .context import Row, row_by, rows_by, rows_of
 from .files import write_text
 from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
@@ -41,7 +41,7 @@ def sheets(b: Builder) -> list[FactSheet]:
     if status.empty:
         return []
     # Every member's rows, grouped once (context.rows_by): no filter or lookup per member.
-    path = {(str(p.municipality_code), p.year): p.path_t for p in rows(b.data["member_path"])}
+    path = {(str(p.municipality_code), p.year): p.path_t for p in rows_of(b.data["member_path"])}
     trends = rows_by(b.data["member_year"][["municipality_code", "year", "gross_t"]],
                      "municipality_code")  # fmt: skip
     sector_table = _sector_table(b)
@@ -57,7 +57,7 @@ def sheets(b: Builder) -> list[FactSheet]:
     changes = row_by(b.data["status_change"], "municipality_code")
 
     out = []
-    for r in rows(status.sort_values("municipality_code")):
+    for r in rows_of(status.sort_values("municipality_code")):
         code = str(r.municipality_code)
         name = str(b.names[code]) if code in b.names else code
         region = b.region(b.municipality_region[code]) if code in b.names else ""

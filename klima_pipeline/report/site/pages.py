@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..content import Builder
-from ..context import row_by, rows, rows_by
+from ..context import row_by, rows_by, rows_of
 from ..factsheets import FactSheet
 from ..model import Block, KeyFigure, KeyFigures, Paragraph, Report, Table
 
@@ -203,7 +203,7 @@ def other_sheets(b: Builder) -> list[FactSheet]:
     by_code = rows_by(part[part["participant_type"] == "municipality"], "participant_code")
     tracks = row_by(b.data["tracks"], "track_id")
     sheets = []
-    for r in rows(others.sort_values("municipality_code")):
+    for r in rows_of(others.sort_values("municipality_code")):
         code = str(r.municipality_code)
         items = [
             t("fs_track_item", title=tracks[x.track_id].title,
