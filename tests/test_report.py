@@ -322,6 +322,16 @@ def test_sample_notice_lists_invented_parts(built):
     assert "Eksempeldata" in pdf_text(out / f"statusrapport-{REPORT_YEAR}.pdf")
 
 
+def test_the_status_maps_data_lists_the_members_by_code_in_every_run(built):
+    """mart.municipality_status has no order of its own: the report orders its rows, so
+    the data file behind the map (and the chart drawn from it) is the same every run."""
+    _, out, _ = built
+    frame = pd.read_csv(out / "data" / "status_map.csv", dtype={"municipality_code": str})
+    codes = frame["municipality_code"].tolist()
+    assert len(codes) > 2
+    assert codes == sorted(codes)
+
+
 def test_csv_neutralises_formulas_but_keeps_numbers(built):
     frame = pd.DataFrame(
         {"name": ["=SUM(A1)", "+1", "-x", "@cmd", "ok", None], "t": [-5.0, 1, 2, 3, 4, 5]}

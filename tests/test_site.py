@@ -12,12 +12,14 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import duckdb
+import pandas as pd
 import pytest
 from report_fixture import REPORT_YEAR, FixtureOptions, build_fixture
 from test_report import fmt, scale_warehouse
 
 from klima_pipeline.report import build_report
 from klima_pipeline.report.messages import Messages
+from klima_pipeline.report.site import ChartAssets
 
 # Every mark the issue names: markup, a quote, an ampersand and Jinja's own braces.
 SITE_INJECTION = '<script>window.pwned=1</script> "Kommune" & {{ 7*7 }} {% raw %}'
@@ -224,6 +226,37 @@ def test_under_every_chart_its_data_and_both_downloads(site, lang):
             assert re.search(r'<img src="[^"]+\.svg" alt="[^"]+" aria-describedby="figcap-', chart)
         assert page.lang == lang
     assert figures >= 8
+
+
+def _text(values: list[object]) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"name": _text(["Aarhus", None, "Nord-Fyn"]), "t": [1.5, -2.0, None]}),
+        pd.DataFrame({"name": _text(["ok", "=SUM(A1)", None]), "code": _text(["+1", "2", "3"])}),
+        pd.DataFrame(
+            {
+                "name": _text(["a", "b", "c"]),
+                "since": pd.to_datetime(["2024-01-01", None, "2023-06-30"]),
+                "reason": pd.Series(["-x", "ok", None], dtype=object),
+            }
+        ),
+    ],
+    ids=["plain", "formulas", "dates-and-objects"],
+)
+def test_a_charts_data_table_shows_the_cells_of_its_csv_file(tmp_path, frame):
+    """The table under a chart is the data file's first rows, cell for cell: a text that
+    a spreadsheet would run as a formula has its apostrophe on the page as in the file."""
+    assets = ChartAssets(tmp_path, write_data=True)
+    relative = assets.data("chart", frame)
+    with (tmp_path / relative).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    shown = assets.table(relative)
+    assert shown is not None
+    assert [list(shown.header), *(list(r) for r in shown.rows)] == rows
 
 
 def test_member_key_figures_equal_the_mart(site):

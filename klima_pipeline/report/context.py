@@ -6,9 +6,11 @@ A section (sections/) is a function of a `Context`; the fact sheets use one too.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
@@ -28,6 +30,37 @@ PROJECTIONS = ("linear", "exponential", "conservative")  # metrics.md, in the or
 # of synthetic members) those lists would fill hundreds of pages and gigabytes of typst
 # memory; the report says where the full tables are (data/*.csv, *.parquet) instead.
 FACT_SHEET_LIMIT = 200
+
+# One row of a frame as a named tuple of its columns (`DataFrame.itertuples`).
+Row = Any
+
+
+def rows_of(frame: pd.DataFrame) -> list[Row]:
+    """The frame's rows as named tuples (as `itertuples` names them), the values as
+    `Series.tolist` gives them: Python scalars, NaN, NA or NaT where missing. Column
+    by column, ten times faster than `itertuples` on pandas' Arrow-backed text."""
+    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+    columns = (frame.iloc[:, i].tolist() for i in range(frame.shape[1]))
+    return [row._make(values) for values in zip(*columns, strict=True)]
+
+
+def rows_by(frame: pd.DataFrame, key: str) -> dict[str, list[Row]]:
+    """The frame's rows by their `key` as text, each group in the frame's order.
+
+    Made once for all members: a filter or `.loc` per member costs pandas' overhead
+    each time, a hundred members a hundred times. Rows without a key are left out, as
+    `groupby` leaves them out."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows_of(frame):
+        value = getattr(row, key)
+        if not pd.isna(value):
+            grouped.setdefault(str(value), []).append(row)
+    return grouped
+
+
+def row_by(frame: pd.DataFrame, key: str) -> dict[str, Row]:
+    """The frame's rows by their `key` as text, where `key` is unique (a member's row)."""
+    return {code: group[0] for code, group in rows_by(frame, key).items()}
 
 
 @dataclass

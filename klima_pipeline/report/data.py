@@ -59,7 +59,8 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
                   net_zero_year, latest_year, latest_t, path_t, gap_t, reduction_pct,
                   r_obs, r_req, proj_lin_t, proj_exp_t, proj_cons_t, status,
                   implementation_pct, plan_coverage_pct
-           from mart.municipality_status where report_year = $year""",
+           from mart.municipality_status where report_year = $year
+           order by municipality_code""",
     ),
     "cohort_year": (
         (

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import style
 from .content import Builder
+from .context import Row, row_by, rows_by, rows_of
 from .files import write_text
 from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
@@ -34,40 +35,32 @@ class FactSheet:
     blocks: tuple[Block, ...]
 
 
-def _groups(frame: pd.DataFrame, key: str = "municipality_code") -> dict[str, pd.DataFrame]:
-    return {str(code): part for code, part in frame.groupby(key, sort=False)} if len(frame) else {}
-
-
 def sheets(b: Builder) -> list[FactSheet]:
     t, f = b.t, b.f
     status = b.data["status"]
     if status.empty:
         return []
-    munis = b.data["municipality"].set_index("municipality_code")
-    trends = _groups(
-        b.data["member_year"][["municipality_code", "year", "gross_t"]].merge(
-            b.data["member_path"], on=["municipality_code", "year"], how="left"
-        )
-    )
+    # Every member's rows, grouped once (context.rows_by): no filter or lookup per member.
+    path = {(str(p.municipality_code), p.year): p.path_t for p in rows_of(b.data["member_path"])}
+    trends = rows_by(b.data["member_year"][["municipality_code", "year", "gross_t"]],
+                     "municipality_code")  # fmt: skip
     sector_table = _sector_table(b)
     summary = b.data["indicator_summary"]
-    indicators = _groups(summary[summary["entity_type"] == "municipality"], "entity_code")
+    indicators = rows_by(summary[summary["entity_type"] == "municipality"], "entity_code")
     participation = b.data["track_participation"]
     participation = participation[participation["participant_type"] == "municipality"]
-    tracks = b.data["tracks"].set_index("track_id")
-    track_by_code = _groups(participation, "participant_code")
-    revision = b.data["plan_revision"].set_index("municipality_code")
-    sector_columns = ["sector", "baseline_t", "latest_t", *ACTION_COLS, "expected_t",
-                      "effect_ratio", "needed_t", "expected_open_t"]  # fmt: skip
-    peers = _groups(b.data["peer_comparison"])
-    peer_groups = b.data["peer_group"].set_index("municipality_code")
-    changes = b.data["status_change"].set_index("municipality_code")
+    track_by_code = rows_by(participation, "participant_code")
+    tracks = row_by(b.data["tracks"], "track_id")
+    revision = row_by(b.data["plan_revision"], "municipality_code")
+    peers = rows_by(b.data["peer_comparison"], "municipality_code")
+    peer_groups = row_by(b.data["peer_group"], "municipality_code")
+    changes = row_by(b.data["status_change"], "municipality_code")
 
     out = []
-    for r in status.sort_values("municipality_code").itertuples():
+    for r in rows_of(status.sort_values("municipality_code")):
         code = str(r.municipality_code)
-        name = str(munis.loc[code, "municipality_name"]) if code in munis.index else code
-        region = b.region(munis.loc[code, "region_code"]) if code in munis.index else ""
+        name = str(b.names[code]) if code in b.names else code
+        region = b.region(b.municipality_region[code]) if code in b.names else ""
         blocks: list[Block] = [
             KeyFigures((
                 KeyFigure(t("fs_latest", year=f.year(r.latest_year)),
@@ -86,23 +79,22 @@ def sheets(b: Builder) -> list[FactSheet]:
                            lin=f.tonnes(r.proj_lin_t), exp=f.tonnes(r.proj_exp_t),
                            cons=f.tonnes(r.proj_cons_t), target=f.tonnes(r.target_t))),
         ]  # fmt: skip
-        if code in changes.index and bool(changes.loc[code, "status_changed"]):
-            change = changes.loc[code]
+        change = changes.get(code)
+        if change is not None and bool(change.status_changed):
             blocks.append(Paragraph.of(t(
-                "fs_status_change", previous=f.year(change["previous_report_year"]),
-                status=b.status_names.get(change["previous_status"], change["previous_status"]),
-                reason=t(f"reason_{change['reason']}"))))  # fmt: skip
+                "fs_status_change", previous=f.year(change.previous_report_year),
+                status=b.status_names.get(change.previous_status, change.previous_status),
+                reason=t(f"reason_{change.reason}"))))  # fmt: skip
         # Emissions and path by year, years as columns: the trend at a glance.
-        trend = trends.get(code, pd.DataFrame(columns=["year", "gross_t", "path_t"]))
-        if len(trend):
+        trend = trends.get(code, [])
+        if trend:
             blocks.append(Table(
                 id="trend", caption=t("fs_trend"),
-                header=(t("col_year"), *(str(int(y)) for y in trend["year"])),
-                rows=((t("col_gross"), *(f.tonnes(v) for v in trend["gross_t"])),
-                      (t("col_path"), *(f.tonnes(v) for v in trend["path_t"]))),
-                align=("left", *("right" for _ in trend["year"])), small=True,
+                header=(t("col_year"), *(str(int(y.year)) for y in trend)),
+                rows=((t("col_gross"), *(f.tonnes(y.gross_t) for y in trend)),
+                      (t("col_path"), *(f.tonnes(path.get((code, y.year))) for y in trend))),
+                align=("left", *("right" for _ in trend)), small=True,
             ))  # fmt: skip
-        table = sector_table.get(code, pd.DataFrame(columns=sector_columns))
         # The sector gap (mart.sector_gaps): what the sector still needs against its
         # planned and ongoing actions; completed ones are in the effect ratio instead.
         blocks.append(Table(
@@ -115,16 +107,15 @@ def sheets(b: Builder) -> list[FactSheet]:
                            if pd.notna(s.planned) else None),
                  f.tonnes(s.expected_t), f.ratio(s.effect_ratio), f.tonnes(s.needed_t),
                  f.tonnes(s.expected_open_t))
-                for s in table.itertuples()
+                for s in sector_table.get(code, [])
             ),
             align=("left", *("right" for _ in range(7))), small=True,
         ))  # fmt: skip
-        own_peers = peers.get(code, pd.DataFrame(columns=["measure"]))
-        blocks.extend(_peer_table(b, own_peers, peer_groups, code))
+        own_peers = peers.get(code, [])
+        blocks.extend(_peer_table(b, own_peers, peer_groups.get(code)))
         ind = indicators.get(code)
         if ind is not None:
-            peer_median = dict(zip(own_peers["measure"], own_peers.get("peer_median", []),
-                                   strict=True))  # fmt: skip
+            peer_median = {p.measure: p.peer_median for p in own_peers}
             blocks.append(Table(
                 id="indicators", caption=t("fs_indicators"),
                 header=(t("col_indicator"), t("col_value"), t("col_rank"),
@@ -135,19 +126,18 @@ def sheets(b: Builder) -> list[FactSheet]:
                      t("of", n=f.integer(i.rank), m=f.integer(i.rank_of)),
                      _with_unit(f, peer_median.get(i.indicator), t.unit(i.unit), f.missing),
                      _with_unit(f, i.national_value, t.unit(i.unit), t("not_computed")))
-                    for i in ind.itertuples()
+                    for i in ind
                 ),
                 align=("left", "right", "right", "right", "right"), small=True,
             ))  # fmt: skip
-        own = track_by_code.get(code)
         items = [
-            t("fs_track_item", title=tracks.loc[x, "title"],
-              status=t(f"track_{tracks.loc[x, 'status']}"))
-            for x in (own["track_id"] if own is not None else []) if x in tracks.index
+            t("fs_track_item", title=tracks[x.track_id].title,
+              status=t(f"track_{tracks[x.track_id].status}"))
+            for x in track_by_code.get(code, []) if x.track_id in tracks
         ]  # fmt: skip
         blocks.append(Paragraph.of(t("fs_tracks", tracks="; ".join(items) or t("fs_none"))))
-        if code in revision.index:
-            blocks.append(Paragraph.of(t("fs_revision", status=_revision(b, revision.loc[code]))))
+        if code in revision:
+            blocks.append(Paragraph.of(t("fs_revision", status=_revision(b, revision[code]))))
         status_name = b.status_names.get(r.status, str(r.status))
         out.append(FactSheet(code, name, t("fs_region_status", region=region, status=status_name),
                              tuple(blocks)))  # fmt: skip
@@ -159,35 +149,36 @@ def sheets(b: Builder) -> list[FactSheet]:
 PEER_MEASURES = ("gross_per_capita_t", "reduction_pct", "r_obs")
 
 
-def _peer_table(b: Builder, peers: pd.DataFrame, groups: pd.DataFrame, code: str) -> list[Block]:
+def _peer_table(b: Builder, peers: list[Row], group: Row | None) -> list[Block]:
     """Compared with similar municipalities: the member, its peer group's median,
     Denmark and its place in the group, for per-capita emissions, reduction and rate."""
     t, f = b.t, b.f
-    if code not in groups.index or pd.isna(groups.loc[code, "peer_group"]):
+    if group is None or pd.isna(group.peer_group):
         return [] if "peer_group" in b.data.missing else [Paragraph.of(t("fs_peers_none"))]
-    group = groups.loc[code]
-    words = " · ".join(str(group[f"{d}_name_{b.lang}"]) for d in ("size", "density"))
-    rows = []
+    words = " · ".join(str(getattr(group, f"{d}_name_{b.lang}")) for d in ("size", "density"))
+    first: dict[str, Row] = {}
+    for p in peers:
+        first.setdefault(p.measure, p)
+    lines = []
     for measure in PEER_MEASURES:
-        found = peers[peers["measure"] == measure]
-        if found.empty:
+        p = first.get(measure)
+        if p is None:
             continue
-        p = found.iloc[0]
         show = _peer_formatter(f, measure)
         place = (
-            t("of", n=f.integer(p["rank_in_group"]), m=f.integer(p["peers_with_value"]))
-            if pd.notna(p["rank_in_group"])
+            t("of", n=f.integer(p.rank_in_group), m=f.integer(p.peers_with_value))
+            if pd.notna(p.rank_in_group)
             else f.missing
         )
-        rows.append((t(f"peer_{measure}"), show(p["value"]), show(p["peer_median"]),
-                     show(p["national_value"]), place))  # fmt: skip
-    if not rows:
+        lines.append((t(f"peer_{measure}"), show(p.value), show(p.peer_median),
+                     show(p.national_value), place))  # fmt: skip
+    if not lines:
         return []
-    caption = t("fs_peers", group=words, n=f.integer(group["group_size"]))
+    caption = t("fs_peers", group=words, n=f.integer(group.group_size))
     return [Table(id="peers", caption=caption,
                   header=(t("col_measure"), t("col_value"), t("col_peer_median"),
                           t("col_denmark"), t("col_place")),
-                  rows=tuple(rows), align=("left", "right", "right", "right", "right"),
+                  rows=tuple(lines), align=("left", "right", "right", "right", "right"),
                   small=True)]  # fmt: skip
 
 
@@ -199,7 +190,7 @@ def _peer_formatter(f: Formatter, measure: str) -> Callable[[object], str]:
     return lambda v: f.number(v, 2)
 
 
-def _sector_table(b: Builder) -> dict[str, pd.DataFrame]:
+def _sector_table(b: Builder) -> dict[str, list[Row]]:
     """Per member: emissions at baseline and latest year, actions, effect and the sector
     gap by sector, joined once for all members (not per sheet)."""
     keys = ["municipality_code", "sector"]
@@ -216,17 +207,17 @@ def _sector_table(b: Builder) -> dict[str, pd.DataFrame]:
     joined = joined.sort_values(
         keys, key=lambda c: c.map(order).fillna(len(order)) if c.name == "sector" else c
     )
-    return _groups(joined)
+    return rows_by(joined, "municipality_code")
 
 
-def _revision(b: Builder, row: pd.Series) -> str:
+def _revision(b: Builder, row: Row) -> str:
     """Status, recertification date, next revision year and whether it is overdue."""
-    parts = [b.revision_label(row["revision_status"])]
-    if pd.notna(row["recertified_on"]):
-        parts.append(b.t("fs_recertified", date=b.f.date(row["recertified_on"])))
-    if pd.notna(row["next_revision_year"]):
-        parts.append(b.t("fs_next_revision", year=b.f.year(row["next_revision_year"])))
-    if pd.notna(row["is_overdue"]) and bool(row["is_overdue"]):
+    parts = [b.revision_label(row.revision_status)]
+    if pd.notna(row.recertified_on):
+        parts.append(b.t("fs_recertified", date=b.f.date(row.recertified_on)))
+    if pd.notna(row.next_revision_year):
+        parts.append(b.t("fs_next_revision", year=b.f.year(row.next_revision_year)))
+    if pd.notna(row.is_overdue) and bool(row.is_overdue):
         parts.append(b.t("fs_overdue"))
     return "; ".join(parts)
 

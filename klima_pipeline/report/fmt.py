@@ -8,10 +8,20 @@ from datetime import date
 import pandas as pd
 
 _SEPARATORS = {"da": (".", ","), "en": (",", ".")}
+# Python's `,` and `.` of a formatted number to the language's marks.
+_MARKS = {
+    lang: str.maketrans({",": thousands, ".": point})
+    for lang, (thousands, point) in _SEPARATORS.items()
+}
 
 
 def _missing(value: object) -> bool:
     """None, NaN, NaT and pandas.NA all print as the missing mark."""
+    # Floats and ints first: they are nearly every value, and pandas' checks are slow.
+    if isinstance(value, float):
+        return value != value  # only NaN is not equal to itself
+    if isinstance(value, int):
+        return False
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
@@ -24,13 +34,12 @@ class Formatter:
     def number(self, value: object, decimals: int = 0, *, sign: bool = False) -> str:
         if _missing(value):
             return self.missing
-        thousands, point = _SEPARATORS[self.lang]
         number = float(value)  # type: ignore[arg-type]
         text = f"{number:{'+' if sign else ''},.{decimals}f}"
         # A value that rounds to zero should not print as "-0".
         if text.lstrip("+-").strip("0.,") == "":
             text = text.lstrip("+-")
-        return text.translate(str.maketrans({",": thousands, ".": point}))
+        return text.translate(_MARKS[self.lang])
 
     def tonnes(self, value: object) -> str:
         return self.number(value, 0)

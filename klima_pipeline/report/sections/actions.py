@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import charts
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 COUNTS = ("planned", "in_progress", "completed", "cancelled")
@@ -42,7 +42,7 @@ def blocks(c: Context) -> list[Block]:
             c.f.tonnes(r.expected_t),
             c.f.tonnes(r.expected_completed_t),
         ]
-        for r in by_sector.itertuples()
+        for r in rows_of(by_sector)
     ]
     out.append(
         c.table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 
@@ -24,7 +24,7 @@ def blocks(c: Context) -> list[Block]:
             c.f.tonnes(r.cumulative_t),
             c.f.year(r.budget_runs_out_year),
         )
-        for r in frame.itertuples()
+        for r in rows_of(frame)
     ]
     header = [
         c.t(k) for k in ("col_municipality", "col_budget_share", "col_cumulative", "col_runs_out")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 # A revision of an inventory value is significant when it moves the municipality's gross
@@ -34,7 +34,7 @@ def findings(c: Context) -> list[Block]:
             c.t(f"severity_{r.severity}") if c.t.has(f"severity_{r.severity}") else str(r.severity),
             c.f.integer(r.findings),
         )
-        for r in table.itertuples()
+        for r in rows_of(table)
     ]
     header = [c.t(k) for k in ("col_source", "col_rule", "col_severity", "col_findings")]
     return [
@@ -59,7 +59,7 @@ def finding_list(c: Context) -> list[Block]:
             r.rule,
             r.message,
         )
-        for r in shown.itertuples()
+        for r in rows_of(shown)
     ]
     header = [
         c.t(k) for k in ("col_source", "dq_col_row", "dq_col_column", "col_rule", "dq_col_message")
@@ -107,7 +107,7 @@ def revisions(c: Context) -> list[Block]:
             f.number(r.change_t, sign=True),
             f.pct(r.share_of_gross_pct, sign=True),
         )
-        for r in shown.itertuples()
+        for r in rows_of(shown)
     ]
     header = [t(k) for k in ("col_municipality", "col_year", "col_sector", "col_before",
                              "col_after", "col_change_t", "col_share_of_gross")]  # fmt: skip
@@ -147,7 +147,7 @@ def revision_status_changes(c: Context) -> list[Block]:
             c.status_names.get(r.current_status, str(r.current_status)),
             f.integer(r.revised_values),
         )
-        for r in caused.itertuples()
+        for r in rows_of(caused)
     ]
     header = [t("col_municipality"), t("col_status_then", year=previous), t("col_status_now"),
               t("col_revised_values")]  # fmt: skip

@@ -4,7 +4,7 @@ completed actions were expected to achieve."""
 from __future__ import annotations
 
 from .. import charts, style
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 
@@ -48,7 +48,7 @@ def blocks(c: Context) -> list[Block]:
             c.f.tonnes(r.expected_completed_t),
             c.f.ratio(r.effect_ratio),
         )
-        for r in by_sector.itertuples()
+        for r in rows_of(by_sector)
     ]
     out.append(
         c.table(
@@ -88,7 +88,7 @@ def sector_gaps(c: Context) -> list[Block]:
             c.f.tonnes(r.remaining_gap_t),
             c.f.pct(r.open_coverage_pct),
         )
-        for r in by_sector.itertuples()
+        for r in rows_of(by_sector)
     ]
     return [
         Paragraph.of(c.t("gaps_text")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 COLUMNS = ("col_municipality", "col_region", "col_latest_year", "col_latest_t",
@@ -35,7 +35,7 @@ def blocks(c: Context) -> list[Block]:
             f.pct(r.implementation_pct),
             f.pct(r.plan_coverage_pct),
         )
-        for r in frame.itertuples()
+        for r in rows_of(frame)
     ]
     header = [c.t(k) for k in COLUMNS]
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 REVISION_ORDER = ("not_started", "in_progress", "submitted", "recertified")
@@ -75,7 +75,7 @@ def recertified(c: Context, this_year: pd.DataFrame) -> list[Block]:
             f.date(r.recertified_on),
             f.year(r.next_revision_year),
         )
-        for r in this_year.sort_values(["recertified_on", "municipality_name"]).itertuples()
+        for r in rows_of(this_year.sort_values(["recertified_on", "municipality_name"]))
     ]
     header = [t(k) for k in ("col_municipality", "col_region", "col_recertified",
                              "col_next_revision")]  # fmt: skip
@@ -100,7 +100,7 @@ def overdue_list(c: Context, overdue: pd.DataFrame) -> list[Block]:
             c.revision_label(r.revision_status),
             f.year(r.next_revision_year),
         )
-        for r in overdue.itertuples()
+        for r in rows_of(overdue)
     ]
     header = [t(k) for k in ("col_municipality", "col_region", "col_revision_status",
                              "col_revision_due")]  # fmt: skip

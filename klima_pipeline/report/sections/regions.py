@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 
@@ -25,7 +25,7 @@ def blocks(c: Context) -> list[Block]:
                 c.f.integer(r.population),
                 c.f.number(r.per_capita_t, 2),
             )
-            for r in latest.itertuples()
+            for r in rows_of(latest)
         ]
         header = [
             c.t("col_region"),
@@ -54,7 +54,7 @@ def blocks(c: Context) -> list[Block]:
             f"{c.f.number(r.value, 1)} {c.t.unit(r.unit)}",
             c.f.number(r.change_1y, 1, sign=True),
         )
-        for r in regional.sort_values(["indicator", "entity_code"]).itertuples()
+        for r in rows_of(regional.sort_values(["indicator", "entity_code"]))
     ]
     header = [
         c.t(k) for k in ("col_region", "col_indicator", "col_year", "col_value", "col_change_1y")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, style
-from ..context import BASE_YEAR, Context
+from ..context import BASE_YEAR, Context, rows_of
 from ..model import Block, Paragraph
 
 
@@ -59,7 +59,7 @@ def blocks(c: Context) -> list[Block]:
             c.f.tonnes(getattr(r, f"emissions_{last}_t")),
             c.f.pct(r.change_pct, sign=True),
         )
-        for r in frame.itertuples()
+        for r in rows_of(frame)
     ]
     header = [c.t("col_sector"), str(first), str(last), c.t("col_change")]
     # The table is in tonnes, the chart in thousands: the caption drops the chart's unit.

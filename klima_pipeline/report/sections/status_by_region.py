@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import charts, style
-from ..context import PROJECTIONS, Context
+from ..context import PROJECTIONS, Context, rows_of
 from ..model import Block
 
 
@@ -34,7 +34,7 @@ def blocks(c: Context) -> list[Block]:
     header += [c.status_names[x] for x in style.STATUS_ORDER]
     header += [c.t("col_on_track_proj", projection=c.t(f"projection_{p}")) for p in PROJECTIONS]
     rows = []
-    for r in status_rows.itertuples():
+    for r in rows_of(status_rows):
         proj = on_track.loc[r.scope_code] if r.scope_code in on_track.index else None
         rows.append(
             [r.region, c.f.integer(r.members)]

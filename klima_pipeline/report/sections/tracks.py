@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, style
-from ..context import MUNICIPALITIES_IN_DENMARK, Context
+from ..context import MUNICIPALITIES_IN_DENMARK, Context, rows_of
 from ..model import Block, ItemList, Paragraph, Table
 
 TRACK_STATUS_ORDER = ("running", "planned", "finished")
@@ -69,7 +69,7 @@ def by_theme(c: Context, tracks: pd.DataFrame) -> Table:
     frame = counts.reset_index()
     rows = [
         (c.sector(r.theme), *(f.integer(getattr(r, k)) for k in (*TRACK_STATUS_ORDER, "total")))
-        for r in frame.itertuples()
+        for r in rows_of(frame)
     ]
     totals = frame[[*TRACK_STATUS_ORDER, "total"]].sum()
     rows.append((t("col_total"), *(f.integer(totals[k]) for k in totals.index)))
@@ -143,9 +143,9 @@ def coverage_table(c: Context, coverage: pd.DataFrame) -> Table:
             f.pct(r.share_pct),
             t("yes") if pd.notna(r.region_participates) and r.region_participates else t("no"),
         )
-        for r in regions.itertuples()
+        for r in rows_of(regions)
     ]
-    for r in national.itertuples():
+    for r in rows_of(national):
         rows.append((t("col_all_members"), f.integer(r.members),
                      f.integer(r.members_in_track), f.pct(r.share_pct), ""))  # fmt: skip
     header = [t(k) for k in ("col_region", "col_members", "col_in_track", "col_share",
@@ -176,7 +176,7 @@ def track_table(c: Context, tracks: pd.DataFrame) -> Table:
             f.integer(r.participating_municipalities),
             region_names.get(r.track_id, ""),
         )
-        for r in tracks.itertuples()
+        for r in rows_of(tracks)
     ]
     header = [t(k) for k in ("col_title", "col_theme", "col_status", "col_period",
                              "col_budget_m", "col_municipalities", "col_regions")]  # fmt: skip
@@ -205,7 +205,7 @@ def participants(c: Context, tracks: pd.DataFrame) -> list[Block]:
     by_track = names.sort_values("name").groupby("track_id")["name"].agg(list).to_dict()
     items = [
         c.t("tracks_who_item", title=r.title, names=", ".join(by_track[r.track_id]))
-        for r in tracks.itertuples()
+        for r in rows_of(tracks)
         if r.track_id in by_track
     ]
     return [Paragraph.of(c.t("tracks_who")), ItemList.of(items)]

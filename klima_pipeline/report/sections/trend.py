@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..context import Context
+from ..context import Context, rows_of
 from ..model import Block, Paragraph
 
 
@@ -55,7 +55,7 @@ def blocks(c: Context) -> list[Block]:
             c.f.integer(r.municipalities_missing),
             c.f.number(r.per_capita_t, 2),
         )
-        for r in table.itertuples()
+        for r in rows_of(table)
     ]
     header = [
         c.t(k) for k in ("col_year", "col_gross", "col_path", "col_missing", "col_per_capita")

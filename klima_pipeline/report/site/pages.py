@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..content import Builder
+from ..context import row_by, rows_by, rows_of
 from ..factsheets import FactSheet
 from ..model import Block, KeyFigure, KeyFigures, Paragraph, Report, Table
 
@@ -93,50 +94,51 @@ def region_sheets(b: Builder) -> list[FactSheet]:
     many of its members take part in development tracks."""
     t, f = b.t, b.f
     summary = b.data["status_summary"]
-    summary = summary[summary["scope"] == "region"]
-    region_year = b.data["region_year"]
+    by_projection = {
+        code: {r.projection: r for r in own}
+        for code, own in rows_by(summary[summary["scope"] == "region"], "scope_code").items()
+    }
+    region_year = rows_by(b.data["region_year"], "region_code")
     indicators = b.data["indicator_summary"]
-    indicators = indicators[indicators["entity_type"] == "region"]
+    indicators = rows_by(indicators[indicators["entity_type"] == "region"], "entity_code")
     coverage = b.data["track_coverage"]
-    coverage = coverage[coverage["scope"] == "region"]
+    coverage = row_by(coverage[coverage["scope"] == "region"], "scope_code")
     sheets = []
     for code in b.data["region"]["region_code"].astype(str):
         blocks: list[Block] = []
-        own = summary[summary["scope_code"].astype(str) == code].set_index("projection")
+        own = by_projection.get(code, {})
         figures: list[KeyFigure] = []
-        if "status" in own.index:
-            row = own.loc["status"]
-            figures.append(KeyFigure(t("col_members"), f.integer(row["members"])))
+        if "status" in own:
+            row = own["status"]
+            figures.append(KeyFigure(t("col_members"), f.integer(row.members)))
             figures += [
                 KeyFigure(
                     t("kf_status", status=b.status_names[s]),
-                    t("of", n=f.integer(row[s]), m=f.integer(row["members"])),
+                    t("of", n=f.integer(getattr(row, s)), m=f.integer(row.members)),
                 )
                 for s in STATUSES
             ]
         figures += [
             KeyFigure(
                 t("kf_on_track", projection=t(f"projection_{p}")),
-                t("of", n=f.integer(own.loc[p, "on_track"]), m=f.integer(own.loc[p, "members"])),
+                t("of", n=f.integer(own[p].on_track), m=f.integer(own[p].members)),
             )
             for p in PROJECTIONS
-            if p in own.index
+            if p in own
         ]
-        years = region_year[
-            (region_year["region_code"].astype(str) == code) & region_year["gross_t"].notna()
-        ]
-        if len(years):
-            latest = years.iloc[-1]
+        years = [r for r in region_year.get(code, []) if pd.notna(r.gross_t)]
+        if years:
+            latest = years[-1]
             figures.append(
                 KeyFigure(
-                    t("site_region_gross", year=int(latest["year"])),
-                    t("value_t", value=f.tonnes(latest["gross_t"])),
-                    t("site_region_per_capita", value=f.number(latest["per_capita_t"], 2)),
+                    t("site_region_gross", year=int(latest.year)),
+                    t("value_t", value=f.tonnes(latest.gross_t)),
+                    t("site_region_per_capita", value=f.number(latest.per_capita_t, 2)),
                 )
             )
         if figures:
             blocks.append(KeyFigures(tuple(figures)))
-        if len(years):
+        if years:
             blocks.append(
                 Table(
                     id="region_year",
@@ -146,14 +148,14 @@ def region_sheets(b: Builder) -> list[FactSheet]:
                     rows=tuple(
                         (str(int(r.year)), f.tonnes(r.gross_t), f.integer(r.population),
                          f.number(r.per_capita_t, 2))
-                        for r in years.itertuples()
+                        for r in years
                     ),
                     align=("left", "right", "right", "right"),
                     data="data/region_year.csv",
                 )
             )  # fmt: skip
-        own_indicators = indicators[indicators["entity_code"].astype(str) == code]
-        if len(own_indicators):
+        own_indicators = indicators.get(code, [])
+        if own_indicators:
             blocks.append(
                 Table(
                     id="regional_indicators",
@@ -164,23 +166,22 @@ def region_sheets(b: Builder) -> list[FactSheet]:
                         (b.indicator_names.get(r.indicator, r.indicator),
                          f.year(r.latest_year), f"{f.number(r.value, 1)} {r.unit}",
                          f.number(r.change_1y, 1, sign=True))
-                        for r in own_indicators.itertuples()
+                        for r in own_indicators
                     ),
                     align=("left", "right", "right", "right"),
                     data="data/regional_indicators.csv",
                 )
             )  # fmt: skip
-        own_coverage = coverage[coverage["scope_code"].astype(str) == code]
-        if len(own_coverage):
-            row = own_coverage.iloc[0]
-            takes_part = pd.notna(row["region_participates"]) and bool(row["region_participates"])
+        row = coverage.get(code)
+        if row is not None:
+            takes_part = pd.notna(row.region_participates) and bool(row.region_participates)
             blocks.append(
                 Paragraph.of(
                     t(
                         "site_region_tracks",
-                        n=f.integer(row["members_in_track"]),
-                        m=f.integer(row["members"]),
-                        share=f.pct(row["share_pct"]),
+                        n=f.integer(row.members_in_track),
+                        m=f.integer(row.members),
+                        share=f.pct(row.share_pct),
                         year=b.year,
                         region=t("yes") if takes_part else t("no"),
                     )
@@ -199,16 +200,15 @@ def other_sheets(b: Builder) -> list[FactSheet]:
     munis = b.data["municipality"]
     others = munis[~munis["is_member"].astype(bool)]
     part = b.data["track_participation"]
-    part = part[part["participant_type"] == "municipality"]
-    tracks = b.data["tracks"].set_index("track_id")
-    by_code = {str(c): list(g["track_id"]) for c, g in part.groupby("participant_code")}
+    by_code = rows_by(part[part["participant_type"] == "municipality"], "participant_code")
+    tracks = row_by(b.data["tracks"], "track_id")
     sheets = []
-    for r in others.sort_values("municipality_code").itertuples():
+    for r in rows_of(others.sort_values("municipality_code")):
         code = str(r.municipality_code)
         items = [
-            t("fs_track_item", title=tracks.loc[x, "title"],
-              status=t(f"track_{tracks.loc[x, 'status']}"))
-            for x in by_code.get(code, []) if x in tracks.index
+            t("fs_track_item", title=tracks[x.track_id].title,
+              status=t(f"track_{tracks[x.track_id].status}"))
+            for x in by_code.get(code, []) if x.track_id in tracks
         ]  # fmt: skip
         blocks: tuple[Block, ...] = (
             Paragraph.of(t("site_not_member", name=r.municipality_name)),

@@ -21,7 +21,7 @@ import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..content import Assets
-from ..files import neutralise_formulas, write_bytes, write_text
+from ..files import _FORMULA_START, neutralise_formulas, write_bytes, write_text
 from ..messages import Messages
 from ..model import Figure, Report, Section, Table
 from .pages import SiteLanguage
@@ -102,7 +102,9 @@ class ChartAssets(Assets):
 
 def _as_written(frame: pd.DataFrame) -> DataTable:
     """The first rows as the CSV file has them (files.write_table)."""
-    head = neutralise_formulas(frame.head(DATA_ROWS_SHOWN))
+    head = frame.head(DATA_ROWS_SHOWN)
+    if _may_start_formulas(head):
+        head = neutralise_formulas(head)
     rows = list(csv.reader(io.StringIO(head.to_csv(index=False, lineterminator="\n"))))
     header, body = tuple(rows[0]), tuple(tuple(r) for r in rows[1:])
     numeric = tuple(
@@ -110,6 +112,22 @@ def _as_written(frame: pd.DataFrame) -> DataTable:
         for i in range(len(header))
     )
     return DataTable(header, body, len(frame), numeric)
+
+
+def _may_start_formulas(frame: pd.DataFrame) -> bool:
+    """Whether neutralise_formulas could change a cell of `frame`: a text cell that
+    starts like a formula, or a column of another non-numeric type (dates, objects).
+    Most data files have neither, and neutralise_formulas costs pandas' overhead for
+    every text column of every file in every language."""
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if not isinstance(series.dtype, pd.StringDtype):
+            return True
+        if any(isinstance(v, str) and v.startswith(_FORMULA_START) for v in series.tolist()):
+            return True
+    return False
 
 
 def _is_number(text: str) -> bool:
@@ -152,11 +170,12 @@ def write_language(
             if other != language.lang
         ]
         # What the block macros need, in one argument.
+        link = linkers[page.path.count("/")]
         ctx = {
             "ui": language.ui,
             "r": language.report,
             "data": assets,
-            "link": linkers[page.path.count("/")],
+            "rows": partial(cell_rows, link=link, to_lang=page.to_lang),
             "to_lang": page.to_lang,
             "to_report": page.to_lang + "../../",
         }
@@ -280,6 +299,36 @@ def _member_index(language: SiteLanguage, section: Section) -> MemberIndex | Non
         align=("left", "left"),
     )
     return MemberIndex(listing, tuple(s.code for s in sheets))
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    align: str
+    href: str = ""  # where the cell links to, if anywhere
+
+
+CellRow = tuple[Cell | None, str | None, tuple[Cell, ...]]
+
+
+def cell_rows(
+    table: Table, codes: Sequence[str] | None, link: Callable[[str, str], str], to_lang: str
+) -> list[CellRow]:
+    """The rows of `table` for blocks.html.j2: the heading cell, the member's code
+    (with `codes`, the member index) and the other cells, each with its link; a member
+    with a page links to it from the heading cell."""
+    header, align = table.header, table.align
+    out: list[CellRow] = []
+    for i, row in enumerate(table.rows):
+        cells = [
+            Cell(text, align[j], link(header[j], text) if j < len(header) else "")
+            for j, text in enumerate(row)
+        ]
+        code = None if codes is None else codes[i]
+        if code and cells:
+            cells[0] = Cell(cells[0].text, cells[0].align, f"{to_lang}{MEMBERS_DIR}/{code}.html")
+        out.append((cells[0], code, tuple(cells[1:])) if cells else (None, None, ()))
+    return out
 
 
 def _linker(language: SiteLanguage, to_lang: str) -> Callable[[str, str], str]:
