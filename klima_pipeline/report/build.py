@@ -91,6 +91,7 @@ def build_report(
         raise ValueError(f"unknown report language(s) {unknown}; expected {LANGUAGES}")
     if commentary_dir is None:
         commentary_dir = Path(reports_dir) / "commentary"
+    _return_freed_memory()
     data = read_warehouse(Path(warehouse), report_year)
     target = Path(reports_dir) / str(report_year)
     # The year's files are built aside and swapped in as one set (files.replace_folder).
@@ -112,7 +113,13 @@ def build_report(
         for i, lang in enumerate(languages)
     ]
     built: list[Built] = []
-    if jobs:
+    if jobs and members > FACT_SHEET_LIMIT:
+        # At scale a language needs most of a gigabyte (10,000 members' pages and the
+        # data behind them), so the languages are built one after the other, each in a
+        # process that ends with it: two at once would put the run's peak memory above
+        # 1.5 GiB (docs/performance.md).
+        built = [build_in_child(job) for job in jobs]
+    elif jobs:
         # Charts are single-threaded Python (and matplotlib's rc settings are global), so
         # the languages after the first are built in processes of their own: on two cores
         # the report takes about the time of one language, not the sum.
@@ -139,6 +146,22 @@ def build_report(
         target / path.relative_to(root)
         for path in [*(p for done in built for p in done.paths), *pages]
     ]
+
+
+def _return_freed_memory() -> None:
+    """Give the memory the warehouse's build freed back to the system before the report
+    needs its own: glibc keeps freed memory for the process (at 10,000 municipalities
+    about 400 MiB after the ingest), and the report's processes run beside this one."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        # Another C library than glibc: nothing to give back this way.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def build_language(job: Language) -> Built:
@@ -182,7 +205,16 @@ def build_language(job: Language) -> Built:
 def build_in_child(job: Language) -> Built:
     """`build_language` in a child process; its exception is raised here."""
     process = children.language_process()
-    stdout, _ = process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    assert process.stdin is not None and process.stdout is not None
+    # Pickled straight into the pipe: the job's data is not held twice in this process
+    # (as objects and as bytes) while the child builds.
+    try:
+        pickle.dump(job, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        process.stdin.close()
+    except BrokenPipeError:  # the child ended early; its return code says how
+        pass
+    stdout = process.stdout.read()
+    process.wait()
     try:
         result = pickle.loads(stdout)
     except Exception:
