@@ -7,8 +7,10 @@ Failed steps and failed checks get a line of their own."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
+from typing import TextIO
 
 import dagster as dg
 
@@ -23,11 +25,26 @@ def check_failure_line(evaluation: dg.AssetCheckEvaluation) -> str:
     return f"check {evaluation.check_name} on {where} FAILED ({severity}){why}"
 
 
+def _terminal_stream() -> TextIO | None:
+    """stderr as it is before any run: while a step runs, Dagster's compute-log capture
+    points the process's stderr at a file and copies it to the terminal with `tail -F`,
+    which it stops when the step ends, so a line written at the end of the step (the
+    report's, the last) was sometimes lost. Progress lines go past that capture."""
+    try:
+        return os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8")
+    except (AttributeError, OSError, ValueError):  # no file behind stderr (a test's capture)
+        return None
+
+
+# Taken when the module is imported: before Dagster starts a run, let alone a step.
+_TERMINAL = _terminal_stream()
+
+
 class AssetProgressHandler(logging.Handler):
-    def __init__(self, total_assets: int | None, stream=None) -> None:
+    def __init__(self, total_assets: int | None, stream: TextIO | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.total_assets = total_assets
-        self.stream = stream or sys.stderr
+        self.stream = stream or _TERMINAL or sys.stderr
         self.last = time.monotonic()
         self.done = 0
 
