@@ -95,15 +95,23 @@ def write_text(path: Path, text: str) -> Path:
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
 
-    Only text columns are touched, so negative numbers stay numbers."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
+    Only text columns are touched, so negative numbers stay numbers. A frame with no such
+    cell is returned as it is: most data files have none, and pandas' string methods
+    cost more than looking at the cells."""
+    out = frame
+    for column in frame.columns:
+        series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if isinstance(series.dtype, pd.StringDtype) and not any(
+            isinstance(v, str) and v.startswith(_FORMULA_START) for v in series.tolist()
+        ):
             continue
         text = series.astype("string")
         risky = text.str.startswith(_FORMULA_START).fillna(False)
         if risky.any():
+            if out is frame:
+                out = frame.copy()
             out[column] = series.where(~risky, "'" + text)
     return out
 

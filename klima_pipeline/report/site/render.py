@@ -30,7 +30,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..content import Assets
-from ..files import _FORMULA_START, neutralise_formulas, write_bytes, write_text
+from ..files import neutralise_formulas, write_bytes, write_text
 from ..messages import Messages
 from ..model import Figure, Report, Section, Table
 from .pages import SiteLanguage
@@ -102,9 +102,7 @@ class ChartAssets(Assets):
 
 def _as_written(frame: pd.DataFrame) -> DataTable:
     """The first rows as the CSV file has them (files.write_table)."""
-    head = frame.head(DATA_ROWS_SHOWN)
-    if _may_start_formulas(head):
-        head = neutralise_formulas(head)
+    head = neutralise_formulas(frame.head(DATA_ROWS_SHOWN))
     rows = list(csv.reader(io.StringIO(head.to_csv(index=False, lineterminator="\n"))))
     header, body = tuple(rows[0]), tuple(tuple(r) for r in rows[1:])
     numeric = tuple(
@@ -112,22 +110,6 @@ def _as_written(frame: pd.DataFrame) -> DataTable:
         for i in range(len(header))
     )
     return DataTable(header, body, len(frame), numeric)
-
-
-def _may_start_formulas(frame: pd.DataFrame) -> bool:
-    """Whether neutralise_formulas could change a cell of `frame`: a text cell that
-    starts like a formula, or a column of another non-numeric type (dates, objects).
-    Most data files have neither, and neutralise_formulas costs pandas' overhead for
-    every text column of every file in every language."""
-    for column in frame.columns:
-        series = frame[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue
-        if not isinstance(series.dtype, pd.StringDtype):
-            return True
-        if any(isinstance(v, str) and v.startswith(_FORMULA_START) for v in series.tolist()):
-            return True
-    return False
 
 
 def _is_number(text: str) -> bool:
