@@ -97,7 +97,8 @@ class Rasteriser:
         self.pending: list[tuple[Path, Path, str]] = []
 
     def add(self, svg: Path, png: Path) -> None:
-        key = png_key(svg.read_bytes())
+        # Without a record to keep files by, there is nothing to key.
+        key = png_key(svg.read_bytes()) if self.reuse is not None else ""
         if self.reuse is None or not self.reuse.kept(png, key):
             self.pending.append((svg, png, key))
 
