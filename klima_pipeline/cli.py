@@ -179,6 +179,11 @@ def _apply_path_options(args: argparse.Namespace) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _apply_path_options(args)
+    # Before Dagster is imported: the processes that build the report's languages import
+    # their own code meanwhile (report/children.py; run_status_report stops them).
+    from klima_pipeline.report.children import start_for_run
+
+    start_for_run(len(LANGUAGES[args.lang]), setting("KLIMA_RAW_DIR"))
     from klima_pipeline.runner import run_status_report
 
     result = run_status_report(

@@ -131,13 +131,12 @@ def run_status_report(
     languages: Sequence[str] = ("da", "en"),
     all_pages: bool = False,
 ) -> RunResult:
-    # The languages after the first are built in processes of their own: started now,
-    # they import the report's code on the other core while this one builds the
-    # warehouse. The first is built here: a process more, idle beside the ingest, would
-    # put the peak memory at 10,000 municipalities above 1.5 GiB (docs/performance.md).
-    from klima_pipeline.report.children import start_language_processes, stop_language_processes
+    # The languages are built in processes of their own: started now (by `klima run`
+    # before it imported this module), they import the report's code on the other core
+    # while this one builds the warehouse (report/children.py).
+    from klima_pipeline.report.children import start_for_run, stop_language_processes
 
-    start_language_processes(len(languages) - 1)
+    start_for_run(len(languages), setting("KLIMA_RAW_DIR"))
     try:
         return _run_status_report(report_year, languages, all_pages)
     finally:

@@ -695,3 +695,57 @@ def test_indicator_chart_ticks_have_the_decimals_their_step_needs(ticks, lang, l
     from klima_pipeline.report.charts import _StepFormatter
 
     assert _StepFormatter(fmt(lang)).format_ticks(ticks) == labels
+
+
+# In a process of its own, as `klima run` is: languages built in processes started ahead.
+_BUILT_AHEAD = """
+import sys
+from pathlib import Path
+from klima_pipeline.report import build_report, children
+
+children.start_language_processes(2)
+try:
+    build_report(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+finally:
+    children.stop_language_processes()
+print(",".join(m for m in ("matplotlib", "pandas", "typst") if m in sys.modules))
+"""
+
+
+def test_languages_built_in_processes_started_ahead_give_the_same_report(built, tmp_path):
+    """`klima run` starts a process for every language before it builds the warehouse; the
+    run's own process then only hands the languages out and writes the site's entry page,
+    and never imports the drawing and rendering code. The report is the same."""
+    import subprocess
+    import sys
+
+    warehouse, out, _ = built
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILT_AHEAD, str(warehouse), str(tmp_path), str(REPORT_YEAR)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "", f"the run's process imported {done.stdout.strip()}"
+    ahead = tmp_path / str(REPORT_YEAR)
+    for stem in FILES.values():
+        name = f"{stem}-{REPORT_YEAR}.md"
+        assert (ahead / name).read_bytes() == (out / name).read_bytes(), name
+        assert (ahead / f"{stem}-{REPORT_YEAR}.pdf").read_bytes().startswith(b"%PDF")
+    assert (ahead / "site" / "index.html").read_text("utf-8") == (
+        out / "site" / "index.html"
+    ).read_text("utf-8")
+
+
+def test_a_language_refuses_a_warehouse_published_again_while_the_report_is_built(tmp_path):
+    """Each language reads the warehouse in its own process: if a publish replaced the file
+    after the report began, a language would show other numbers than the others."""
+    from klima_pipeline.report.data import read_warehouse, warehouse_version
+
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions())
+    began_with = warehouse_version(warehouse)
+    os.replace(build_fixture(tmp_path / "newer.duckdb", FixtureOptions()), warehouse)
+    with pytest.raises(RuntimeError, match=r"klima\.duckdb was published again"):
+        read_warehouse(warehouse, REPORT_YEAR, began_with)
+    now = read_warehouse(warehouse, REPORT_YEAR, warehouse_version(warehouse))
+    assert not now["municipality"].empty

@@ -20,16 +20,11 @@ from .data import ReportData
 from .files import write_table
 from .fmt import Formatter
 from .messages import Messages
-from .model import Block, Figure, Paragraph, Table
+from .model import FACT_SHEET_LIMIT, Block, Figure, Paragraph, Table
 
 BASE_YEAR = 2018  # the first year of Energistyrelsen's current series (metrics.md)
 MUNICIPALITIES_IN_DENMARK = 98
 PROJECTIONS = ("linear", "exponential", "conservative")  # metrics.md, in the order shown
-# Up to this many members the report lists them one by one: the member table, the plan
-# revision lists and, by default, a fact sheet each. Above it (scale tests with thousands
-# of synthetic members) those lists would fill hundreds of pages and gigabytes of typst
-# memory; the report says where the full tables are (data/*.csv, *.parquet) instead.
-FACT_SHEET_LIMIT = 200
 
 # One row of a frame as a named tuple of its columns (`DataFrame.itertuples`).
 Row = Any

@@ -8,11 +8,15 @@ missing optional input gives a report that says so instead of failing.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -436,12 +440,44 @@ class ReportData:
         return self.frames[name]
 
 
-def read_warehouse(warehouse: Path, report_year: int) -> ReportData:
+def warehouse_version(warehouse: Path) -> tuple[int, int, int, int]:
+    """Which file the path names now: a publish replaces the file (a new inode), so the
+    processes that build the report's languages can tell that they all read the same one."""
+    if not Path(warehouse).exists():
+        raise FileNotFoundError(f"warehouse not found: {warehouse}")
+    stat = os.stat(warehouse)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def member_count(warehouse: Path) -> int:
+    """The members the report covers (0 without a municipality table): it decides the
+    report's form (fact sheets, lists) before the languages are built."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            row = con.execute("select count(*) from mart.municipality where is_member").fetchone()
+        except duckdb.CatalogException:
+            return 0
+    return int(row[0]) if row else 0
+
+
+def read_warehouse(
+    warehouse: Path, report_year: int, version: tuple[int, int, int, int] | None = None
+) -> ReportData:
+    """Every frame the report shows. With `version` (warehouse_version), the file read must
+    be that one: the languages of one report come from the same warehouse."""
+    import pandas as pd
+
     if not Path(warehouse).exists():
         raise FileNotFoundError(f"warehouse not found: {warehouse}")
     frames: dict[str, pd.DataFrame] = {}
     missing: list[str] = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        # Checked once the file is open: a file replaced after this keeps being read.
+        if version is not None and warehouse_version(warehouse) != version:
+            raise RuntimeError(
+                f"the warehouse {warehouse} was published again while the report was built; "
+                "build the report again"
+            )
         for name, (columns, sql) in QUERIES.items():
             try:
                 params = {"year": report_year} if "$year" in sql else {}

@@ -8,10 +8,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Excel and LibreOffice evaluate a cell starting with these as a formula (OWASP CSV
 # injection); tab and carriage return can hide such a start.
@@ -98,6 +98,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     Only text columns are touched, so negative numbers stay numbers. A frame with no such
     cell is returned as it is: most data files have none, and pandas' string methods
     cost more than looking at the cells."""
+    # Imported here, as in write_table: the run's own process moves the report's folders
+    # (begin_folder, replace_folder) and never needs pandas (report/build.py).
+    import pandas as pd
+
     out = frame
     for column in frame.columns:
         series = frame[column]
@@ -118,6 +122,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_table(data_dir: Path, name: str, frame: pd.DataFrame) -> list[Path]:
     """The table behind a chart or table, as CSV (for spreadsheets) and Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
     # The byte-order mark makes Excel read æ, ø and å as UTF-8.
     csv_path = write_bytes(data_dir / f"{name}.csv", b"\xef\xbb\xbf" + csv.encode("utf-8"))

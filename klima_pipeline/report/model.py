@@ -11,6 +11,12 @@ from typing import ClassVar, Literal
 
 Style = Literal["", "em", "strong"]
 
+# Up to this many members the report lists them one by one: the member table, the plan
+# revision lists and, by default, a fact sheet each. Above it (scale tests with thousands
+# of synthetic members) those lists would fill hundreds of pages and gigabytes of typst
+# memory; the report says where the full tables are (data/*.csv, *.parquet) instead.
+FACT_SHEET_LIMIT = 200
+
 
 @dataclass(frozen=True)
 class Run:

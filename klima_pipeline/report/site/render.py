@@ -21,40 +21,25 @@ import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
-from importlib import resources
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..content import Assets
-from ..files import neutralise_formulas, write_bytes, write_text
+from ..files import neutralise_formulas, write_text
 from ..messages import Messages
-from ..model import Figure, Report, Section, Table
+from ..model import Figure, Section, Table
+from .entry import LANGUAGE_NAMES, SITE, Entry, environment
 from .pages import SiteLanguage
 
-SITE = "site"
 MEMBERS_DIR = "kommuner"
 REGIONS_DIR = "regioner"
 # The table under a chart shows at most this many rows of its data file: the file has
 # them all, and a page with a 10,000-row table helps nobody.
 DATA_ROWS_SHOWN = 200
-STATIC = ("site.css", "site.js", "favicon.svg")
 FRONT_FIGURES = ("status_map", "trend")
-LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
-
-
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("klima_pipeline.report.site", "templates"),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -120,15 +105,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the entry page (site/index.html) says of one language."""
-
-    lang: str
-    report: Report
-    ui: dict[str, str]
-
-
 def write_language(
     root: Path, language: SiteLanguage, assets: ChartAssets, built_now: Sequence[str]
 ) -> tuple[list[Path], Entry]:
@@ -175,14 +151,6 @@ def write_language(
         )
         written.append(write_text(site / language.lang / page.path, html))
     return written, Entry(language.lang, language.report, language.ui)
-
-
-def write_entry(root: Path, entries: Sequence[Entry]) -> list[Path]:
-    """site/index.html, the choice of language (once all languages are built), and the
-    style sheet and script every page uses."""
-    site = root / SITE
-    written = [_copy_static(site, name) for name in STATIC]
-    return [*written, write_text(site / "index.html", _root_page(environment(), site, entries))]
 
 
 def _pages(language: SiteLanguage) -> Iterator[Page]:
@@ -339,21 +307,3 @@ def _switch(site: Path, page: Page, other: str, built_now: bool) -> dict | None:
         "href": f"{page.to_lang}../{other}/{page.path if has else 'index.html'}",
         "text": Messages(other)("site_read_in"),
     }
-
-
-def _root_page(env: Environment, site: Path, languages: Sequence[Entry]) -> str:
-    built = {entry.lang: entry for entry in languages}
-    entries = [built[lang] for lang in LANGUAGE_NAMES if lang in built]
-    others = [
-        lang
-        for lang in LANGUAGE_NAMES
-        if lang not in built and (site / lang / "index.html").is_file()
-    ]
-    return env.get_template("root.html.j2").render(
-        entries=entries, others=[(lang, LANGUAGE_NAMES[lang]) for lang in others]
-    )
-
-
-def _copy_static(site: Path, name: str) -> Path:
-    source = resources.files(__package__).joinpath("static", name)
-    return write_bytes(site / "assets" / name, source.read_bytes())

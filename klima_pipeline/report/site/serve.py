@@ -14,7 +14,7 @@ from pathlib import Path
 
 from klima_pipeline.errors import KlimaError
 
-from .render import SITE
+from .entry import SITE
 
 HOST = "127.0.0.1"
 
