@@ -749,3 +749,22 @@ def test_a_language_refuses_a_warehouse_published_again_while_the_report_is_buil
         read_warehouse(warehouse, REPORT_YEAR, began_with)
     now = read_warehouse(warehouse, REPORT_YEAR, warehouse_version(warehouse))
     assert not now["municipality"].empty
+
+
+def test_a_rebuild_redraws_the_charts_whose_data_changed_and_keeps_the_others(tmp_path):
+    """Charts are kept from the previous build by what they are drawn from (reuse.py):
+    a changed number must give a new chart, an unchanged chart must stay as it was."""
+    warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions())
+    options = {"languages": ("en",), "fact_sheets": False, "website": False}
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, **options)
+    charts = tmp_path / "r" / str(REPORT_YEAR) / "charts"
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in charts.glob("*.svg")}
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update mart.emissions set emissions_t = emissions_t * 3 where sector = 'energy'"
+        )
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, **options)
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in charts.glob("*.svg")}
+    assert after.keys() == before.keys()
+    assert after["trend-en.svg"][0] != before["trend-en.svg"][0], "the trend shows the new values"
+    assert after["actions-en.svg"] == before["actions-en.svg"], "a chart of unchanged data is kept"

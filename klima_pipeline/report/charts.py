@@ -1,8 +1,9 @@
 """The report's charts, drawn with matplotlib in the style of `style.py`.
 
-Each function takes the data it shows and the words it needs (already in the report's
-language) and returns a figure; `save` writes it as SVG (for the PDF and the website) and
-PNG (for the Markdown). Figures are created without pyplot, so no global state leaks between charts.
+Each chart function takes the data it shows and the words it needs (already in the
+report's language) and returns a `Drawing`: the figure to be made from them, made only when
+`save` must draw it, which writes it as SVG (for the PDF and the website) and PNG (for the
+Markdown). Figures are created without pyplot, so no global state leaks between charts.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import io
 import json
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from importlib import resources
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from . import style
 from .files import write_bytes
 from .fmt import Formatter
-from .reuse import Reuse, figure_key, png_key
+from .reuse import Reuse, drawing_key, png_key
 
 # Bornholm lies far east of the rest; like most maps of Denmark we draw it in a box in
 # the empty Kattegat instead of leaving two thirds of the map as sea.
@@ -43,6 +44,28 @@ class Saved:
     png: Path
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A chart not made yet: its function and the arguments it is called with. A re-run of
+    the report whose chart has the same ones keeps the previous file (reuse.drawing_key)
+    without making the figure at all."""
+
+    function: Callable[..., Figure]
+    args: tuple[object, ...]
+    kwargs: dict[str, object]
+
+    def figure(self) -> Figure:
+        return self.function(*self.args, **self.kwargs)
+
+
+def _drawn_when_saved(function: Callable[..., Figure]) -> Callable[..., Drawing]:
+    @wraps(function)
+    def drawing(*args: object, **kwargs: object) -> Drawing:
+        return Drawing(function, args, kwargs)
+
+    return drawing
+
+
 # The SVG writer reads its settings (the salt of its element ids, text as paths) when the
 # file is written, not when the figure is made: the chart functions' rc_context has ended
 # by then, so `save` applies them itself.
@@ -52,17 +75,19 @@ _SVG_METADATA = {"Date": None}
 
 
 def save(
-    fig: Figure,
+    chart: Drawing | Figure,
     charts_dir: Path,
     name: str,
     reuse: Reuse | None = None,
     rasteriser: Rasteriser | None = None,
 ) -> Saved:
-    """The figure as SVG (drawn by matplotlib) and PNG (rendered from the SVG by
-    `rasteriser`, at once when none is given); with `reuse`, a file of the previous
-    build made from the same figure is kept instead of drawn again (reuse.py)."""
+    """The chart as SVG (drawn by matplotlib) and PNG (rendered from the SVG by
+    `rasteriser`, at once when none is given); with `reuse`, the file of the previous
+    build drawn from the same function and arguments is kept, and the figure is not even
+    made (reuse.py)."""
 
     def draw() -> bytes:
+        fig = chart.figure() if isinstance(chart, Drawing) else chart
         buffer = io.BytesIO()
         with rc_context(_SVG_RC):
             # Constrained layout already fits the labels, so no "tight" pass (a second draw).
@@ -70,11 +95,11 @@ def save(
         return buffer.getvalue()
 
     svg = charts_dir / f"{name}.svg"
-    if reuse is None:
+    if reuse is None or not isinstance(chart, Drawing):
         write_bytes(svg, draw())
     else:
-        # The key is taken before drawing, which changes the figure's state.
-        key = figure_key(fig, (_SVG_RC, _SVG_METADATA))
+        arguments = (chart.args, sorted(chart.kwargs.items()))
+        key = drawing_key(chart.function, arguments, (_SVG_RC, _SVG_METADATA))
         reuse.make(svg, f"{key}.svg", draw, write_bytes)
     png = charts_dir / f"{name}.png"
     if rasteriser is None:
@@ -141,6 +166,7 @@ def _axis_formatter(fmt: Formatter, scale: float = 1.0, decimals: int = 0) -> Fu
     return FuncFormatter(lambda v, _pos: fmt.number(v / scale, decimals))
 
 
+@_drawn_when_saved
 def trend(
     sector_year: pd.DataFrame,
     path: pd.DataFrame,
@@ -196,6 +222,7 @@ def trend(
         return fig
 
 
+@_drawn_when_saved
 def status_bars(
     rows: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
 ) -> Figure:
@@ -229,6 +256,7 @@ def status_bars(
         return fig
 
 
+@_drawn_when_saved
 def grouped_bars(
     frame: pd.DataFrame,
     label_col: str,
@@ -260,6 +288,7 @@ def grouped_bars(
         return fig
 
 
+@_drawn_when_saved
 def stacked_actions(
     frame: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
 ) -> Figure:
@@ -323,6 +352,7 @@ _UNIT_IN = 0.2  # the unit beside the axis
 _PANEL_HEIGHT_IN = 1.9
 
 
+@_drawn_when_saved
 def small_multiples(
     series: pd.DataFrame, titles: Mapping[str, str], units: Mapping[str, str], fmt: Formatter
 ) -> Figure:
@@ -395,6 +425,7 @@ def _shapes() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     return tuple(shapes)
 
 
+@_drawn_when_saved
 def municipality_map(
     colour_by_code: Mapping[str, str],
     default_colour: str,
@@ -441,7 +472,7 @@ def status_map(
     status_names: Mapping[str, str],
     counts: Mapping[str, int],
     credit: str,
-) -> Figure:
+) -> Drawing:
     """The 98 municipalities coloured by status; non-members light grey."""
     colours = {code: style.STATUS_COLOURS[s] for code, s in status_by_code.items()}
     legend = [

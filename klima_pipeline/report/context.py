@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure as MplFigure
 
 from . import charts, style
 from .data import ReportData
@@ -76,7 +75,7 @@ class Assets:
             self.data_done.add(name)
         return f"data/{name}.csv"
 
-    def chart(self, name: str, fig: MplFigure) -> tuple[str, str]:
+    def chart(self, name: str, fig: charts.Drawing) -> tuple[str, str]:
         saved = charts.save(fig, self.root / "charts", name)
         self.written += [saved.svg, saved.png]
         return f"charts/{saved.svg.name}", f"charts/{saved.png.name}"
@@ -163,7 +162,7 @@ class Context:
     def figure(
         self,
         name: str,
-        fig: MplFigure,
+        fig: charts.Drawing,
         caption: str,
         alt: str,
         frame: pd.DataFrame,

@@ -14,8 +14,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matplotlib.figure import Figure as MplFigure
-
 from . import charts, commentary, factsheets
 from .content import Builder
 from .data import read_warehouse
@@ -35,7 +33,7 @@ class ReusingAssets(ChartAssets):
     reuse: Reuse | None = None
     rasteriser: charts.Rasteriser = field(default_factory=charts.Rasteriser)
 
-    def chart(self, name: str, fig: MplFigure) -> tuple[str, str]:
+    def chart(self, name: str, fig: charts.Drawing) -> tuple[str, str]:
         saved = charts.save(fig, self.root / "charts", name, self.reuse, self.rasteriser)
         self.written += [saved.svg, saved.png]
         return f"charts/{saved.svg.name}", f"charts/{saved.png.name}"

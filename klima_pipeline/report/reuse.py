@@ -6,9 +6,10 @@ out byte for byte as last time. Drawing a chart and compiling a PDF are most of 
 report's time, so each such file is recorded with a key of everything it is made of, and
 a build whose key matches the record keeps the copied file instead of making it again:
 
-- a chart's SVG: the figure itself, every artist, text and number in it, serialised
-  (see `figure_key`), with matplotlib's version and settings at save time; its PNG: the
-  SVG's bytes (`png_key`);
+- a chart's SVG: what its figure is drawn from, before the figure is made (see
+  `drawing_key`): the chart function and every argument it is given (the data, the
+  words, the number format), the source of the report's code and its reference shapes,
+  matplotlib's version and settings; its PNG: the SVG's bytes (`png_key`);
 - a PDF: the Typst source and every chart file it shows, with typst's version.
 
 The record (`KEYS_FILE` in the year's folder, hidden) also holds each file's SHA-256, so
@@ -19,12 +20,10 @@ of making the file, as without this module.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import pickle
 import re
 import threading
-import types
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 
 KEYS_FILE = ".made-from.json"
 # Bumped when what a key covers changes.
-KEY_VERSION = "1"
+KEY_VERSION = "2"
 
 
 def _sha256(data: bytes) -> str:
@@ -97,44 +96,39 @@ class Reuse:
         write_text(self.root / KEYS_FILE, json.dumps(entries, indent=0, sort_keys=True) + "\n")
 
 
-class _KeyPickler(pickle.Pickler):
-    """Pickles a figure for its key only (never unpickled): functions by their code and
-    closure, and transforms without their back-references, which are keyed by object id."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        from matplotlib.transforms import TransformNode
-
-        if isinstance(obj, types.FunctionType):
-            code = obj.__code__
-            cells = tuple(c.cell_contents for c in obj.__closure__ or ())
-            return (str, (obj.__module__, obj.__qualname__, code.co_code, code.co_consts, cells))
-        if isinstance(obj, TransformNode):
-            state = obj.__getstate__()
-            state["_parents"] = len(state.get("_parents", ()))
-            return (str, (type(obj).__qualname__,), state)
-        return NotImplemented
-
-
 _settings_key: str | None = None
 
 
-def _matplotlib_settings() -> str:
-    """matplotlib's version and settings outside any rc_context, once per process."""
+def _code_and_settings() -> str:
+    """Everything a chart function draws with besides its arguments, once per process:
+    the report package's source (the chart functions, their style and number formats),
+    its reference files (the map's shapes), and matplotlib's version and settings outside
+    any rc_context. Any change to the code draws every chart again."""
     global _settings_key
     if _settings_key is None:
         import matplotlib
 
+        package = Path(__file__).parent
+        digest = hashlib.sha256(f"{matplotlib.__version__}\n".encode())
         settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
-        _settings_key = _sha256(f"{matplotlib.__version__}\n{settings}".encode())
+        digest.update(settings.encode("utf-8"))
+        for path in sorted([*package.rglob("*.py"), *(package.parent / "reference").iterdir()]):
+            if path.is_file():
+                digest.update(f"\n{path.relative_to(package.parent).as_posix()}\n".encode())
+                digest.update(path.read_bytes())
+        _settings_key = digest.hexdigest()
     return _settings_key
 
 
-def figure_key(fig: Any, save_settings: object) -> str:
-    """Everything a figure draws, and how it is saved, as one key."""
-    buffer = io.BytesIO()
-    _KeyPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(fig)
-    digest = hashlib.sha256(buffer.getvalue())
-    digest.update(f"\n{KEY_VERSION}\n{save_settings!r}\n{_matplotlib_settings()}".encode())
+def drawing_key(function: Callable[..., Any], arguments: object, save_settings: object) -> str:
+    """A chart's key from what it is drawn from: the chart function, its arguments (data
+    frames, words and number format, pickled), how the figure is saved, and the code and
+    settings it draws with (`_code_and_settings`)."""
+    digest = hashlib.sha256(
+        f"{KEY_VERSION}\n{function.__module__}.{function.__qualname__}\n".encode()
+    )
+    digest.update(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
+    digest.update(f"\n{save_settings!r}\n{_code_and_settings()}".encode())
     return digest.hexdigest()
 
 
