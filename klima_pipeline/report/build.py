@@ -47,11 +47,12 @@ def build_report(
         raise ValueError(f"unknown report language(s) {unknown}; expected {LANGUAGES}")
     if commentary_dir is None:
         commentary_dir = Path(reports_dir) / "commentary"
-    _return_freed_memory()
     warehouse = Path(warehouse)
     # Each language reads the warehouse in the process that builds it (language.py).
     version = warehouse_version(warehouse)
     members = member_count(warehouse)
+    if members > FACT_SHEET_LIMIT:
+        _return_freed_memory()  # at 98 there is little to give back, for a tenth of a second
     target = Path(reports_dir) / str(report_year)
     # The year's files are built aside and swapped in as one set (files.replace_folder).
     root = begin_folder(target)
