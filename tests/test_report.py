@@ -752,13 +752,19 @@ def test_a_language_refuses_a_warehouse_published_again_while_the_report_is_buil
 
 
 def test_a_rebuild_redraws_the_charts_whose_data_changed_and_keeps_the_others(tmp_path):
-    """Charts are kept from the previous build by what they are drawn from (reuse.py):
-    a changed number must give a new chart, an unchanged chart must stay as it was."""
+    """Charts and fact sheets are kept from the previous build by what they are made from
+    (reuse.py): a changed number must give a new chart and new sheets, an unchanged chart
+    must stay as it was."""
     warehouse = build_fixture(tmp_path / "klima.duckdb", FixtureOptions())
-    options = {"languages": ("en",), "fact_sheets": False, "website": False}
+    options = {"languages": ("en",), "fact_sheets": True, "website": False}
     build_report(warehouse, tmp_path / "r", REPORT_YEAR, **options)
     charts = tmp_path / "r" / str(REPORT_YEAR) / "charts"
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in charts.glob("*.svg")}
+    sheets = sorted((tmp_path / "r" / str(REPORT_YEAR) / "kommuner").glob("fact-sheet-*.md"))
+    sheets_before = [p.read_bytes() for p in sheets]
+    build_report(warehouse, tmp_path / "r", REPORT_YEAR, **options)
+    # Nothing changed: every chart and fact sheet is the previous build's file.
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in charts.glob("*.svg")} == before
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "update mart.emissions set emissions_t = emissions_t * 3 where sector = 'energy'"
@@ -768,3 +774,4 @@ def test_a_rebuild_redraws_the_charts_whose_data_changed_and_keeps_the_others(tm
     assert after.keys() == before.keys()
     assert after["trend-en.svg"][0] != before["trend-en.svg"][0], "the trend shows the new values"
     assert after["actions-en.svg"] == before["actions-en.svg"], "a chart of unchanged data is kept"
+    assert [p.read_bytes() for p in sheets] != sheets_before, "the sheets show the new values"

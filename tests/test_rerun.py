@@ -43,6 +43,8 @@ def test_a_rerun_after_editing_commentary_rebuilds_only_the_report(tmp_path: Pat
     published = file_identity(warehouse)
     chart = reports / "2024" / "charts" / "trend-da.svg"
     chart_bytes, chart_mtime = chart.read_bytes(), chart.stat().st_mtime_ns
+    sheets_pdf = reports / "2024" / "kommuner" / "faktaark-2024.pdf"
+    sheets_mtime = sheets_pdf.stat().st_mtime_ns
     markdown = reports / "2024" / "statusrapport-2024.md"
     assert "Kommentar til testen" not in markdown.read_text("utf-8")
 
@@ -55,8 +57,10 @@ def test_a_rerun_after_editing_commentary_rebuilds_only_the_report(tmp_path: Pat
     assert INGEST_LINE not in again.stderr and REPORT_LINE in again.stderr
     assert file_identity(warehouse) == published, "the warehouse was rebuilt"
     assert "Kommentar til testen." in markdown.read_text("utf-8")
-    # The chart's figure is the same, so the previous build's file is kept, not redrawn.
+    # The chart is drawn from the same data, so the previous build's file is kept, not
+    # redrawn; no fact sheet shows commentary, so their PDF is kept too.
     assert chart.read_bytes() == chart_bytes and chart.stat().st_mtime_ns == chart_mtime
+    assert sheets_pdf.stat().st_mtime_ns == sheets_mtime
 
     # Other inputs of the warehouse (here: a carbon budget) make it build whole again.
     budget = {

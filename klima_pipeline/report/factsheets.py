@@ -17,11 +17,11 @@ import pandas as pd
 from . import style
 from .content import Builder
 from .context import Row, row_by, rows_by, rows_of
-from .files import write_text
+from .files import write_bytes
 from .fmt import Formatter
 from .model import Block, KeyFigure, KeyFigures, Paragraph, Table
-from .render import render, submit_pdf
-from .reuse import Reuse
+from .render import compile_pdf, render
+from .reuse import Reuse, sheets_key
 
 ACTION_COLS = ["planned", "in_progress", "completed", "cancelled"]
 COMBINED = {"da": "faktaark", "en": "fact-sheets"}
@@ -240,22 +240,40 @@ def write(
     reuse: Reuse | None = None,
     made: list[FactSheet] | None = None,
 ) -> list[Path | Future[Path]]:
-    """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given;
-    kept from the previous build when made from the same source, with `reuse`); `made`:
-    the sheets when the caller has made them already (the website shows them too)."""
+    """The sheets as Markdown files and one combined PDF (compiled on `pdfs` when given);
+    `made`: the sheets when the caller has made them already (the website shows them too).
+
+    With `reuse`, the files of the previous build are kept, without rendering a page,
+    when the sheets are the same and so is the code that sets them (reuse.sheets_key):
+    a commentary edit changes no sheet."""
     folder = root / "kommuner"
     all_sheets = sheets(b) if made is None else made
     if not all_sheets:
         return []
-    written: list[Path | Future[Path]] = []
     prefix = b.t("fs_file")
     title = b.t("fs_title", year=b.year)
     labels = {"data": b.t("label_data"), "page": b.t("label_page")}
-    for sheet in all_sheets:
+    markdown = [folder / f"{prefix}-{b.year}-{sheet.code}.md" for sheet in all_sheets]
+    pdf = folder / f"{COMBINED[b.lang]}-{b.year}.pdf"
+    key = sheets_key((all_sheets, title, labels, b.lang, style.STATUS_COLOURS))
+    if reuse is not None and all(reuse.kept(path, key) for path in [*markdown, pdf]):
+        return [*markdown, pdf]
+    written: list[Path | Future[Path]] = []
+    for sheet, path in zip(all_sheets, markdown, strict=True):
         text = render("factsheet.md.j2", s=sheet, title=title, labels=labels)
-        written.append(write_text(folder / f"{prefix}-{b.year}-{sheet.code}.md", text))
+        written.append(_write_recorded(path, text.encode("utf-8"), reuse, key))
     source = render("factsheets.typ.j2", sheets=all_sheets, title=title, lang=b.lang,
                     labels=labels, status_colours=style.STATUS_COLOURS)  # fmt: skip
-    pdf = folder / f"{COMBINED[b.lang]}-{b.year}.pdf"
-    written.append(submit_pdf(pdfs, pdf, source, root, reuse))
+
+    def pdf_made() -> Path:
+        return _write_recorded(pdf, compile_pdf(source, root), reuse, key)
+
+    written.append(pdfs.submit(pdf_made) if pdfs is not None else pdf_made())
     return written
+
+
+def _write_recorded(path: Path, data: bytes, reuse: Reuse | None, key: str) -> Path:
+    write_bytes(path, data)
+    if reuse is not None:
+        reuse.record(path, key, data)
+    return path

@@ -10,7 +10,9 @@ a build whose key matches the record keeps the copied file instead of making it 
   `drawing_key`): the chart function and every argument it is given (the data, the
   words, the number format), the source of the report's code and its reference shapes,
   matplotlib's version and settings; its PNG: the SVG's bytes (`png_key`);
-- a PDF: the Typst source and every chart file it shows, with typst's version.
+- the report's PDF: the Typst source and every chart file it shows, with typst's version;
+- the fact sheets (a Markdown file each and their PDF): the sheets' content model and
+  every file of the report package (`sheets_key`), so they are not even rendered.
 
 The record (`KEYS_FILE` in the year's folder, hidden) also holds each file's SHA-256, so
 a file changed or removed by hand is made again. A key that misses only costs the time
@@ -129,6 +131,34 @@ def drawing_key(function: Callable[..., Any], arguments: object, save_settings: 
     )
     digest.update(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
     digest.update(f"\n{save_settings!r}\n{_code_and_settings()}".encode())
+    return digest.hexdigest()
+
+
+_package_key: str | None = None
+
+
+def _package_files() -> str:
+    """Every file of the report package (code, templates, message catalogues) and typst's
+    version, once per process."""
+    global _package_key
+    if _package_key is None:
+        package = Path(__file__).parent
+        digest = hashlib.sha256(f"typst {metadata.version('typst')}\n".encode())
+        for path in sorted(
+            p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ):
+            digest.update(f"\n{path.relative_to(package).as_posix()}\n".encode())
+            digest.update(path.read_bytes())
+        _package_key = digest.hexdigest()
+    return _package_key
+
+
+def sheets_key(sheets: object) -> str:
+    """The fact sheets' files from their content model (the sheets, pickled, with their
+    title and labels) and everything that sets them: the report package's files and
+    typst's version."""
+    digest = hashlib.sha256(f"{KEY_VERSION}\nsheets\n{_package_files()}\n".encode())
+    digest.update(pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL))
     return digest.hexdigest()
 
 
