@@ -207,6 +207,10 @@ def measure_stages(ws: Workspace, year: int) -> dict[str, Measurement]:
             old = ws.working_file(previous)
             if old.exists():
                 os.replace(old, ws.working_file(run_id))
+        if stage == "report":
+            # An empty reports folder: the previous round's charts and fact sheets would
+            # be kept (report/reuse.py), and the row would measure a re-run.
+            shutil.rmtree(ws.root / "reports", ignore_errors=True)
         out[stage] = run_measured(
             python("-m", "bench.stage", stage, "--run-id", run_id, "--year", str(year)),
             ws.env(),
