@@ -775,3 +775,24 @@ def test_a_rebuild_redraws_the_charts_whose_data_changed_and_keeps_the_others(tm
     assert after["trend-en.svg"][0] != before["trend-en.svg"][0], "the trend shows the new values"
     assert after["actions-en.svg"] == before["actions-en.svg"], "a chart of unchanged data is kept"
     assert [p.read_bytes() for p in sheets] != sheets_before, "the sheets show the new values"
+
+
+def test_a_pdf_cut_short_on_its_way_from_typst_is_an_error_not_a_file(tmp_path, monkeypatch):
+    """The compile runs in a process of its own and sends the PDF through a pipe; a PDF
+    that arrives cut short (seen under a profiler) must stop the report, never be written
+    as a report that no reader opens."""
+    import typst
+
+    from klima_pipeline.report import render
+
+    source = "#set page(width: 8cm, height: 4cm)\n" + "Kommune. " * 2000
+    whole = render.compile_pdf(source, tmp_path)
+    assert whole.rstrip().endswith(b"%%EOF")
+    cut = render._COMPILE.replace(
+        "sys.stdout.buffer.write(pdf)", "sys.stdout.buffer.write(pdf[: len(pdf) // 2])"
+    )
+    assert cut != render._COMPILE
+    monkeypatch.setattr(render, "_COMPILE", cut)
+    with pytest.raises(typst.TypstError, match="incomplete"):
+        render.write_pdf(tmp_path / "cut.pdf", source, tmp_path)
+    assert not (tmp_path / "cut.pdf").exists()

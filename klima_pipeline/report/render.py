@@ -114,6 +114,11 @@ def compile_pdf(source: str, root: Path) -> bytes:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise typst.TypstError(message or f"typst failed ({done.returncode})", message)
+    if not done.stdout.rstrip().endswith(b"%%EOF"):
+        # Seen when a profiler attached to the compiling process (py-spy --subprocesses):
+        # it ended well, but the PDF reached this process cut at a pipe's 64 KiB.
+        message = f"the PDF compiled from {root} came back incomplete ({len(done.stdout)} bytes)"
+        raise typst.TypstError(message, message)
     return done.stdout
 
 
