@@ -27,8 +27,9 @@ from .site.render import ChartAssets, write_language
 
 @dataclass
 class ReusingAssets(ChartAssets):
-    """Assets whose charts are kept from the previous build when drawn from the same
-    figure, their PNGs rendered together at the end (`rasteriser.run`)."""
+    """Assets whose charts are kept from the previous build when drawn by the same function
+    from the same arguments (charts.Drawing), their PNGs rendered together at the end
+    (`rasteriser.run`)."""
 
     reuse: Reuse | None = None
     rasteriser: charts.Rasteriser = field(default_factory=charts.Rasteriser)
