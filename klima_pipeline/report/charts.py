@@ -75,7 +75,7 @@ _SVG_METADATA = {"Date": None}
 
 
 def save(
-    chart: Drawing | Figure,
+    chart: Drawing,
     charts_dir: Path,
     name: str,
     reuse: Reuse | None = None,
@@ -87,7 +87,7 @@ def save(
     made (reuse.py)."""
 
     def draw() -> bytes:
-        fig = chart.figure() if isinstance(chart, Drawing) else chart
+        fig = chart.figure()
         buffer = io.BytesIO()
         with rc_context(_SVG_RC):
             # Constrained layout already fits the labels, so no "tight" pass (a second draw).
@@ -95,7 +95,7 @@ def save(
         return buffer.getvalue()
 
     svg = charts_dir / f"{name}.svg"
-    if reuse is None or not isinstance(chart, Drawing):
+    if reuse is None:
         write_bytes(svg, draw())
     else:
         arguments = (chart.args, sorted(chart.kwargs.items()))

@@ -26,7 +26,8 @@ import json
 import pickle
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -98,66 +99,56 @@ class Reuse:
         write_text(self.root / KEYS_FILE, json.dumps(entries, indent=0, sort_keys=True) + "\n")
 
 
-_settings_key: str | None = None
+def _files_digest(paths: Iterable[Path], relative_to: Path) -> str:
+    """The names (relative to `relative_to`) and bytes of `paths`, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"\n{path.relative_to(relative_to).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def _code_and_settings() -> str:
+@cache
+def _chart_code() -> str:
     """Everything a chart function draws with besides its arguments, once per process:
     the report package's source (the chart functions, their style and number formats),
     its reference files (the map's shapes), and matplotlib's version and settings outside
     any rc_context. Any change to the code draws every chart again."""
-    global _settings_key
-    if _settings_key is None:
-        import matplotlib
+    import matplotlib
 
-        package = Path(__file__).parent
-        digest = hashlib.sha256(f"{matplotlib.__version__}\n".encode())
-        settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
-        digest.update(settings.encode("utf-8"))
-        for path in sorted([*package.rglob("*.py"), *(package.parent / "reference").iterdir()]):
-            if path.is_file():
-                digest.update(f"\n{path.relative_to(package.parent).as_posix()}\n".encode())
-                digest.update(path.read_bytes())
-        _settings_key = digest.hexdigest()
-    return _settings_key
+    package = Path(__file__).parent
+    settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
+    sources = [*package.rglob("*.py"), *(package.parent / "reference").iterdir()]
+    files = _files_digest(sorted(p for p in sources if p.is_file()), package.parent)
+    return f"{matplotlib.__version__}\n{settings}\n{files}"
 
 
 def drawing_key(function: Callable[..., Any], arguments: object, save_settings: object) -> str:
     """A chart's key from what it is drawn from: the chart function, its arguments (data
     frames, words and number format, pickled), how the figure is saved, and the code and
-    settings it draws with (`_code_and_settings`)."""
+    settings it draws with (`_chart_code`)."""
     digest = hashlib.sha256(
         f"{KEY_VERSION}\n{function.__module__}.{function.__qualname__}\n".encode()
     )
     digest.update(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
-    digest.update(f"\n{save_settings!r}\n{_code_and_settings()}".encode())
+    digest.update(f"\n{save_settings!r}\n{_chart_code()}".encode())
     return digest.hexdigest()
 
 
-_package_key: str | None = None
-
-
-def _package_files() -> str:
+@cache
+def _report_files() -> str:
     """Every file of the report package (code, templates, message catalogues) and typst's
     version, once per process."""
-    global _package_key
-    if _package_key is None:
-        package = Path(__file__).parent
-        digest = hashlib.sha256(f"typst {metadata.version('typst')}\n".encode())
-        for path in sorted(
-            p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        ):
-            digest.update(f"\n{path.relative_to(package).as_posix()}\n".encode())
-            digest.update(path.read_bytes())
-        _package_key = digest.hexdigest()
-    return _package_key
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return f"typst {metadata.version('typst')}\n{_files_digest(files, package)}"
 
 
 def sheets_key(sheets: object) -> str:
     """The fact sheets' files from their content model (the sheets, pickled, with their
     title and labels) and everything that sets them: the report package's files and
     typst's version."""
-    digest = hashlib.sha256(f"{KEY_VERSION}\nsheets\n{_package_files()}\n".encode())
+    digest = hashlib.sha256(f"{KEY_VERSION}\nsheets\n{_report_files()}\n".encode())
     digest.update(pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL))
     return digest.hexdigest()
 
