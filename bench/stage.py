@@ -19,6 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from klima_pipeline.collector import frozen_after_imports
+
 MARKER = "BENCH "
 
 # Stage → the asset groups of the status report job it materialises, in the order the
@@ -90,7 +92,9 @@ def run_stage(stage: str, run_id: str, report_year: int, languages: list[str]) -
     """Materialise the stage's assets as a run of the status report job, with the run
     configuration `klima run` uses."""
     out: dict[str, Any] = {}
-    with timed(out, "import_"):
+    # Imported and frozen as `klima run` does (klima_pipeline/collector.py).
+    with timed(out, "import_"), frozen_after_imports(own_process=True):
+        import klima_pipeline.resources.event_log  # noqa: F401
         from klima_pipeline.definitions import defs
         from klima_pipeline.runner import JOB_NAME, dagster_instance
 
@@ -128,7 +132,8 @@ def floor(path: Path, raw_dir: Path) -> dict[str, Any]:
     session: the project's loaders, SQL files and data-check queries, no Dagster runs,
     no metadata, one connection."""
     out: dict[str, Any] = {}
-    with timed(out, "import_"):
+    # Frozen like the run's imports, so the floor's collections are as cheap as the run's.
+    with timed(out, "import_"), frozen_after_imports(own_process=True):
         import duckdb
 
         # The rules live beside their asset checks, so this imports Dagster too: its

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from klima_pipeline.collector import frozen_after_imports
 from klima_pipeline.config import DEFAULTS, setting
 from klima_pipeline.errors import InputError, KlimaError, findings_summary
 
@@ -22,7 +23,7 @@ def entry() -> None:
     over a second (freeing every module and object one by one), after all work is done
     and the output written. The exit handlers still run (they close the run's DuckDB
     connection and release file locks); only the freeing is left to the kernel."""
-    code = main()
+    code = main(own_process=True)
     try:
         atexit._run_exitfuncs()
     finally:
@@ -31,9 +32,12 @@ def entry() -> None:
         os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """The command `argv` asks for; its exit code. `own_process`: this process is the
+    command's and ends with it (`entry`), so what it imports is frozen (collector.py)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.own_process = own_process
     try:
         return args.command(args)
     except InputError as error:
@@ -184,7 +188,11 @@ def _run(args: argparse.Namespace) -> int:
     from klima_pipeline.report.children import start_for_run
 
     start_for_run(len(LANGUAGES[args.lang]), setting("KLIMA_RAW_DIR"))
-    from klima_pipeline.runner import run_status_report
+    # Everything the run's process imports (the runner would import the last two later).
+    with frozen_after_imports(args.own_process):
+        import klima_pipeline.definitions
+        import klima_pipeline.resources.event_log  # noqa: F401
+        from klima_pipeline.runner import run_status_report
 
     result = run_status_report(
         report_year=args.year, languages=LANGUAGES[args.lang], all_pages=args.all_pages

@@ -22,7 +22,7 @@ PACKAGE = Path(klima_pipeline.__file__).parent
 # (`report` covers klima_pipeline.report.*); a new one must be given a layer here.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("klima_pipeline", "config", "errors", "sql", "history", "partitions",
-                    "progress", "metrics")),
+                    "progress", "metrics", "collector")),
     ("resources, ingest, report", ("resources", "ingest", "report", "sample_data")),
     ("assets", ("assets", "checks")),
     ("jobs, schedules, sensors", ("jobs", "sensors")),

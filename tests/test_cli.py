@@ -125,3 +125,24 @@ def test_serve_without_a_website_says_what_to_run(tmp_path: Path) -> None:
     assert "no report year with a website" in out.stderr and "klima run" in out.stderr
     out = klima("serve", "--reports", str(tmp_path / "reports"), "--year", "2024")
     assert out.returncode == 1 and "klima run --year 2024" in out.stderr
+
+
+def test_imports_are_frozen_only_in_the_commands_own_process() -> None:
+    # In a fresh interpreter: freezing this one would keep the suite's garbage forever.
+    script = """
+import gc, sys
+from klima_pipeline.collector import frozen_after_imports
+with frozen_after_imports(own_process=False):
+    import json
+print(gc.isenabled(), gc.get_freeze_count())
+with frozen_after_imports(own_process=True):
+    assert not gc.isenabled()
+    import dagster
+print(gc.isenabled(), gc.get_freeze_count() > 100_000)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # Not the command's own process: the collector untouched, nothing frozen. Its own:
+    # Dagster's objects frozen, and the collector on again for what the run makes.
+    assert out.stdout.split() == ["True", "0", "True", "True"]
+    assert "leaked" not in out.stderr  # frozen objects are unfrozen at exit

@@ -15,6 +15,8 @@ import sys
 import threading
 from pathlib import Path
 
+from klima_pipeline.collector import frozen_after_imports
+
 # The child reads a pickled Language on stdin and writes a pickled ("ok", Built) or
 # ("error", exception, traceback) on stdout (language.child_main). A fresh interpreter, not
 # multiprocessing: spawn would re-import the parent's main script (the klima command).
@@ -97,9 +99,11 @@ def child_entry() -> None:
     takes only the time the run's process leaves; the language is built at normal
     priority, on the main thread."""
     _end_with_parent(int(sys.argv[1]))
-    importing = threading.Thread(target=_import_at_low_priority, name="import")
-    importing.start()
-    importing.join()
+    # This process is the language's own: what it imports is frozen (collector.py).
+    with frozen_after_imports(own_process=True):
+        importing = threading.Thread(target=_import_at_low_priority, name="import")
+        importing.start()
+        importing.join()
     from .language import child_main
 
     child_main()
