@@ -362,14 +362,19 @@ class SizeResult:
     startup_s: float
     marts: tuple[int, list[str]]
 
+    # Each round's run and floor, measured one right after the other.
+    pairs: list[tuple[Measurement, Measurement]]
+
     @property
     def run_to_floor(self) -> float:
-        """Ingest → marts in one Dagster run against the floor."""
-        return self.rows["data"].wall_s / self.rows["floor"].wall_s
+        """Ingest → marts in one Dagster run against the floor: the median of the rounds'
+        ratios, each of a run and the floor measured in turn, so that a drift of the
+        machine's speed between rounds does not move it."""
+        return statistics.median(run.wall_s / floor.wall_s for run, floor in self.pairs)
 
     @property
     def run_to_floor_cpu(self) -> float:
-        return self.rows["data"].cpu_s / self.rows["floor"].cpu_s
+        return statistics.median(run.cpu_s / floor.cpu_s for run, floor in self.pairs)
 
     @property
     def stages_to_floor(self) -> float:
@@ -396,9 +401,9 @@ def bench_size(size: int, repeat: int) -> SizeResult:
         print(f"  {size:,} municipalities, round {attempt + 1} of {repeat} …", flush=True)
         measured = measure_stages(ws, year)
         measured["data"] = measure_data_run(ws, year)
+        measured["floor"] = measure_floor(ws)
         measured["klima run"] = measure_whole_build(ws, "whole")
         measured["commentary re-run"] = measure_commentary_rerun(ws, "whole", year, attempt)
-        measured["floor"] = measure_floor(ws)
         if size == 98:
             measured["klima --help"] = measure_command(ws, "help", "--help")
             measured["klima validate"] = measure_command(ws, "validate", "validate")
@@ -411,7 +416,8 @@ def bench_size(size: int, repeat: int) -> SizeResult:
     startup = statistics.median(m.extra.get("import_wall_s", 0.0) for m in samples["ingest"])
     shutil.rmtree(tmp, ignore_errors=True)
     rows = {name: median(values) for name, values in samples.items()}
-    return SizeResult(size, rows, median(refresh) if refresh else None, startup, marts)
+    pairs = list(zip(samples["data"], samples["floor"], strict=True))
+    return SizeResult(size, rows, median(refresh) if refresh else None, startup, marts, pairs)
 
 
 def machine() -> dict[str, str]:
