@@ -19,7 +19,7 @@ from .content import Builder
 from .data import read_warehouse
 from .files import write_text
 from .job import REPORT_NAMES, Built, Language
-from .render import environment, render, submit_pdf
+from .render import environment, measure_common_characters, render, submit_pdf
 from .reuse import Reuse
 from .site.pages import language as site_language
 from .site.render import ChartAssets, write_language
@@ -80,8 +80,10 @@ def build_language(job: Language) -> Built:
 
 
 def warm_up() -> None:
-    """What every language needs first (map shapes, templates), made before the job arrives."""
+    """What every language needs first (map shapes, templates, the widths of the fact
+    sheets' characters), made before the job arrives."""
     charts.map_codes()
+    measure_common_characters()
     for template in ("report.md.j2", "report.typ.j2", "factsheet.md.j2", "factsheets.typ.j2"):
         environment().get_template(template)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import subprocess
 import sys
 from concurrent.futures import Executor, Future
@@ -60,6 +61,20 @@ def _measure_characters(characters: set[str]) -> None:
         typst.query(source.encode("utf-8"), "<widths>", field="value", ignore_system_fonts=True)
     )
     _advances.update(zip(chars, (tuple(w) for w in widths), strict=True))
+
+
+# The characters of nearly every fact sheet table, in both languages.
+COMMON_CHARACTERS = frozenset(
+    string.ascii_letters + string.digits + string.punctuation + " æøåÆØÅéü–—…’“”·×²"
+)
+
+
+def measure_common_characters() -> None:
+    """Measure `COMMON_CHARACTERS` now (a language's process does it before its job
+    arrives), so that the sheets' tables rarely need a typst query of their own."""
+    missing = COMMON_CHARACTERS - _advances.keys()
+    if missing:
+        _measure_characters(set(missing))
 
 
 def column_widths(table: Any) -> str:
