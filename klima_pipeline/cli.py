@@ -188,7 +188,8 @@ def _run(args: argparse.Namespace) -> int:
     from klima_pipeline.report.children import start_for_run
 
     start_for_run(len(LANGUAGES[args.lang]), setting("KLIMA_RAW_DIR"))
-    # Everything the run's process imports (the runner would import the last two later).
+    # Everything the run's process imports, frozen: the runner alone would import the code
+    # location and the instance's storage later, after the freeze.
     with frozen_after_imports(args.own_process):
         import klima_pipeline.definitions
         import klima_pipeline.resources.event_log  # noqa: F401
