@@ -19,7 +19,7 @@ LANGUAGES = {"da": ["da"], "en": ["en"], "all": ["da", "en"]}
 def entry() -> None:
     """The `klima` command: `main`, then an exit that skips the interpreter's teardown.
 
-    Tearing down an interpreter that has imported Dagster, pandas and matplotlib takes
+    Tearing down an interpreter that has imported Dagster and pandas takes
     over a second (freeing every module and object one by one), after all work is done
     and the output written. The exit handlers still run (they close the run's DuckDB
     connection and release file locks); only the freeing is left to the kernel."""

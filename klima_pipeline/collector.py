@@ -4,7 +4,7 @@ Importing Dagster, SQLAlchemy and the code location makes about 300,000 objects 
 live as long as the process (modules, classes, functions, their dictionaries), and every
 full collection went through all of them again: half a second of a `klima run`'s own
 process, over 500 collections, two thirds of it in full ones (docs/performance.md). The
-report's processes import matplotlib and pandas in the same way.
+report's processes import pandas and typst in the same way.
 
 `frozen_after_imports` imports with the collector off, then freezes (`gc.freeze`) every
 object there is: those are never gone through again, and what the command makes

@@ -692,9 +692,9 @@ def test_effect_section_shows_what_each_sector_still_needs(built):
 def test_indicator_chart_ticks_have_the_decimals_their_step_needs(ticks, lang, labels):
     """The small multiples' tick labels: never two alike (0,14 and 0,15 both read "0,1"
     with one fixed decimal), no decimals where the step is whole."""
-    from klima_pipeline.report.charts import _StepFormatter
+    from klima_pipeline.report.axes import tick_labels
 
-    assert _StepFormatter(fmt(lang)).format_ticks(ticks) == labels
+    assert tick_labels(ticks, fmt(lang)) == labels
 
 
 # In a process of its own, as `klima run` is: languages built in processes started ahead.
@@ -708,7 +708,7 @@ try:
     build_report(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
 finally:
     children.stop_language_processes()
-print(",".join(m for m in ("matplotlib", "pandas", "typst") if m in sys.modules))
+print(",".join(m for m in ("fontTools", "pandas", "typst") if m in sys.modules))
 """
 
 

@@ -38,7 +38,7 @@ def status_report(
     """The yearly status report for the partition's report year, with charts, the map,
     the tables behind them (CSV, Parquet), the members' fact sheets and the website. Reads the
     published warehouse."""
-    # Imported when the report is built: matplotlib and the report's code are not needed
+    # Imported when the report is built: pandas and the report's code are not needed
     # to load the code location, and `klima run` builds the languages in processes of
     # their own (report/children.py).
     from klima_pipeline.report import build_report

@@ -8,7 +8,7 @@ __all__ = ["build_report"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: `klima run` imports report.children before matplotlib.
+    # Imported on first use: `klima run` imports report.children before pandas.
     if name == "build_report":
         from .build import build_report
 

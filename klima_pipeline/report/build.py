@@ -3,7 +3,7 @@ the website.
 
 This is the run's side: it hands each language to a process of its own (language.py,
 where everything that draws, compiles and renders is), then writes the site's entry page
-and swaps the year's folder in. It imports neither matplotlib nor pandas, so a `klima
+and swaps the year's folder in. It imports neither pandas nor typst, so a `klima
 run` whose languages are all built in processes started ahead never waits for them."""
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ def build_report(
         # 1.5 GiB (docs/performance.md).
         built = [build_in_child(job) for job in jobs]
     elif jobs:
-        # Charts are single-threaded Python (and matplotlib's rc settings are global), so
-        # the languages after the first are built in processes of their own: on two cores
-        # the report takes about the time of one language, not the sum.
+        # A language's Python work is single-threaded, so the languages after the first
+        # are built in processes of their own: on two cores the report takes about the
+        # time of one language, not the sum.
         # With a process started ahead for every language (`klima run`), this one builds
         # none itself: the processes have imported the report's code meanwhile.
         in_children = jobs if children.waiting() >= len(jobs) else jobs[1:]

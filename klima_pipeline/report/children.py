@@ -1,7 +1,7 @@
 """The processes that build the report's languages (build.py, language.py).
 
 Light on purpose: `klima run` starts them first thing, before it imports Dagster, so that
-they import the report's code (matplotlib, pandas, typst) on the other core while the
+they import the report's code (pandas, typst, the charts' font) on the other core while the
 warehouse is built, and the run's own process never imports it.
 """
 
@@ -108,7 +108,7 @@ def child_entry() -> None:
 
     child_main()
     # The parent reads the result to the end of this process's output: ending without
-    # the interpreter's teardown (freeing matplotlib, pandas and the language's objects,
+    # the interpreter's teardown (freeing pandas, typst and the language's objects,
     # a quarter of a second) gives it the result that much sooner.
     sys.stderr.flush()
     os._exit(0)

@@ -19,10 +19,12 @@ from .content import Builder
 from .data import read_warehouse
 from .files import write_text
 from .job import REPORT_NAMES, Built, Language
+from .maps import map_codes
 from .render import environment, measure_common_characters, render, submit_pdf
 from .reuse import Reuse
 from .site.pages import language as site_language
 from .site.render import ChartAssets, write_language
+from .svg import font
 
 
 @dataclass
@@ -80,9 +82,10 @@ def build_language(job: Language) -> Built:
 
 
 def warm_up() -> None:
-    """What every language needs first (map shapes, templates, the widths of the fact
-    sheets' characters), made before the job arrives."""
-    charts.map_codes()
+    """What every language needs first (the charts' font and map shapes, templates, the
+    widths of the fact sheets' characters), made before the job arrives."""
+    font()
+    map_codes()
     measure_common_characters()
     for template in ("report.md.j2", "report.typ.j2", "factsheet.md.j2", "factsheets.typ.j2"):
         environment().get_template(template)

@@ -8,8 +8,8 @@ a build whose key matches the record keeps the copied file instead of making it 
 
 - a chart's SVG: what its figure is drawn from, before the figure is made (see
   `drawing_key`): the chart function and every argument it is given (the data, the
-  words, the number format), the source of the report's code and its reference shapes,
-  matplotlib's version and settings; its PNG: the SVG's bytes (`png_key`);
+  words, the number format), the source of the report's code, its reference shapes and
+  the charts' font; its PNG: the SVG's bytes (`png_key`);
 - the report's PDF: the Typst source and every chart file it shows, with typst's version;
 - the fact sheets (a Markdown file each and their PDF): the sheets' content model and
   every file of the report package (`sheets_key`), so they are not even rendered.
@@ -112,15 +112,14 @@ def _files_digest(paths: Iterable[Path], relative_to: Path) -> str:
 def _chart_code() -> str:
     """Everything a chart function draws with besides its arguments, once per process:
     the report package's source (the chart functions, their style and number formats),
-    its reference files (the map's shapes), and matplotlib's version and settings outside
-    any rc_context. Any change to the code draws every chart again."""
-    import matplotlib
+    its reference files (the map's shapes) and the charts' font. Any change to the code
+    draws every chart again."""
+    from .svg import font_file
 
     package = Path(__file__).parent
-    settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
     sources = [*package.rglob("*.py"), *(package.parent / "reference").iterdir()]
     files = _files_digest(sorted(p for p in sources if p.is_file()), package.parent)
-    return f"{matplotlib.__version__}\n{settings}\n{files}"
+    return f"{files}\n{hashlib.sha256(font_file().read_bytes()).hexdigest()}"
 
 
 def drawing_key(function: Callable[..., Any], arguments: object, save_settings: object) -> str:

@@ -7,8 +7,6 @@ bars also label every category).
 
 from __future__ import annotations
 
-from typing import Any
-
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -56,30 +54,8 @@ PATH_COLOUR = OKABE_ITO["black"]
 ACCENT = OKABE_ITO["blue"]
 MUTED = OKABE_ITO["grey"]
 
-# Sizes in inches: the PDF's text width on A4 with 2 cm margins is about 6.7 in.
+# Sizes in inches: the PDF's text width on A4 with 2 cm margins is about 6.7 in. Text
+# sizes and line widths are in charts.py and svg.py.
 WIDTH = 6.5
 HEIGHT = 3.2
 PNG_DPI = 150
-
-RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs everywhere
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
-    "legend.frameon": False,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#DDDDDD",
-    "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
-    # Text as paths: the SVG needs no fonts where Typst renders it.
-    "svg.fonttype": "path",
-    # Fixed ids so the same data gives the same SVG bytes.
-    "svg.hashsalt": "klima-pipeline",
-    "figure.dpi": 100,
-}

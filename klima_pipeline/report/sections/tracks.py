@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, style
+from .. import maps, style
 from ..context import MUNICIPALITIES_IN_DENMARK, Context, rows_of
 from ..model import Block, ItemList, Paragraph, Table
 
@@ -94,7 +94,7 @@ def participation_map(c: Context) -> list[Block]:
         zip(shown["municipality_code"], classes.map(style.PARTICIPATION_COLOURS.__getitem__),
             strict=True)
     )  # fmt: skip
-    on_map = charts.map_codes()
+    on_map = maps.map_codes()
     placed = classes[shown["municipality_code"].isin(on_map)].value_counts()
     labels = [t("participation_0"), t("participation_1")]
     labels += [t("participation_n", n=k) for k in range(2, top)]
@@ -110,7 +110,7 @@ def participation_map(c: Context) -> list[Block]:
         (style.STATUS_COLOURS["not_member"],
          f"{t('participation_not_member')} ({grey_placed + max(missing, 0)})")
     )  # fmt: skip
-    fig = charts.municipality_map(
+    fig = maps.municipality_map(
         colours, style.STATUS_COLOURS["not_member"], legend, t("credit_map")
     )
     frame.insert(1, "municipality_name", frame["municipality_code"].map(c.names))

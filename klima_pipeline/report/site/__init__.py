@@ -8,7 +8,7 @@ from .entry import Entry, write_entry
 
 __all__ = ["ChartAssets", "Entry", "SiteLanguage", "language", "write_entry", "write_language"]
 
-# The language pages need the report's whole content code (matplotlib, pandas), which the
+# The language pages need the report's whole content code (pandas, the charts), which the
 # entry page does not (entry.py): they are imported on first use.
 _LAZY = {
     "ChartAssets": "render",

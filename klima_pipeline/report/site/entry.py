@@ -2,7 +2,7 @@
 
 Apart from the language pages (render.py) because the run's own process writes it, once
 every language is built in a process of its own (report/build.py): this module needs
-neither matplotlib nor pandas, which that process never imports.
+neither pandas nor the charts, which that process never imports.
 """
 
 from __future__ import annotations
