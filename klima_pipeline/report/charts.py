@@ -287,42 +287,54 @@ def status_bars(
 ) -> Canvas:
     """Horizontal stacked bars: members per status for each row (region, projection), the
     count written in each part."""
-    labels = [str(v) for v in rows[label_col]]
-    counts = {s: rows[s].fillna(0).to_numpy(dtype=float) for s in style.STATUS_ORDER}
-    totals = sum(counts.values(), np.zeros(len(rows)))
-    canvas = inches(height=0.45 * len(rows) + 0.9)
-    entries = [Entry(status_names[s], style.STATUS_COLOURS[s]) for s in style.STATUS_ORDER]
-    top = _legend_above(canvas, entries, 4)
-    extent = padded(totals, zero=True)
+    parts = [(rows[s], status_names[s], style.STATUS_COLOURS[s]) for s in style.STATUS_ORDER]
+    return _stacked_counts(rows[label_col], parts, words["members"], 0.45, 0.9, counted=True)
+
+
+@drawn_when_saved
+def stacked_actions(
+    frame: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
+) -> Canvas:
+    """Actions per sector, stacked by action status."""
+    parts = [
+        (frame[s], status_names[s], style.ACTION_STATUS_COLOURS[s])
+        for s in style.ACTION_STATUS_ORDER
+    ]
+    return _stacked_counts(frame[label_col], parts, words["actions"], 0.4, 1.0, counted=False)
+
+
+def _stacked_counts(
+    row_labels: pd.Series,
+    parts: Sequence[tuple[pd.Series, str, str]],
+    title: str,
+    row_in: float,
+    frame_in: float,
+    counted: bool,
+) -> Canvas:
+    """Counts per row as horizontal bars of stacked parts, each (counts, name, colour), a
+    legend of the parts above; with `counted` each part's count written in it. The chart
+    is `row_in` inches a row and `frame_in` more."""
+    labels = [str(v) for v in row_labels]
+    counts = [(values.fillna(0).to_numpy(dtype=float), colour) for values, _, colour in parts]
+    totals = sum((values for values, _ in counts), np.zeros(len(labels)))
+    canvas = inches(height=row_in * len(labels) + frame_in)
+    top = _legend_above(canvas, [Entry(name, colour) for _, name, colour in parts], 4)
     _box, x, row, axes = _horizontal_bars(
-        canvas,
-        top,
-        labels,
-        extent,
-        words["members"],
-        lambda ticks: [str(int(t)) for t in ticks],
-        integer=True,
-    )
-    left = np.zeros(len(rows))
-    for status in style.STATUS_ORDER:
-        for i, value in enumerate(counts[status]):
-            if value:
-                canvas.rect(
-                    x(left[i]),
-                    row(i) - _half(row, 0.3),
-                    x(left[i] + value) - x(left[i]),
-                    2 * _half(row, 0.3),
-                    style.STATUS_COLOURS[status],
-                )
-                canvas.text(
-                    x(left[i] + value / 2),
-                    row(i),
-                    str(int(value)),
-                    BAR_LABEL_SIZE,
-                    anchor="middle",
-                    valign="middle",
-                )
-                left[i] += value
+        canvas, top, labels, padded(totals, zero=True), title,
+        lambda ticks: [str(int(t)) for t in ticks], integer=True,
+    )  # fmt: skip
+    left = np.zeros(len(labels))
+    half = _half(row, 0.3)
+    for values, colour in counts:
+        for i, value in enumerate(values):
+            if not value:
+                continue
+            width = x(left[i] + value) - x(left[i])
+            canvas.rect(x(left[i]), row(i) - half, width, 2 * half, colour)
+            if counted:
+                canvas.text(x(left[i] + value / 2), row(i), str(int(value)), BAR_LABEL_SIZE,
+                            anchor="middle", valign="middle")  # fmt: skip
+            left[i] += value
     axes()
     return canvas
 
@@ -360,44 +372,6 @@ def grouped_bars(
                     x(0), row(i + offset - height / 2), x(value) - x(0), _half(row, height), colour
                 )
     canvas.lines([(x(0), box.top, x(0), box.bottom)], "#555555", 0.6)
-    axes()
-    return canvas
-
-
-@drawn_when_saved
-def stacked_actions(
-    frame: pd.DataFrame, label_col: str, status_names: Mapping[str, str], words: Mapping[str, str]
-) -> Canvas:
-    """Actions per sector, stacked by action status."""
-    labels = [str(v) for v in frame[label_col]]
-    counts = {s: frame[s].fillna(0).to_numpy(dtype=float) for s in style.ACTION_STATUS_ORDER}
-    totals = sum(counts.values(), np.zeros(len(frame)))
-    canvas = inches(height=0.4 * len(frame) + 1.0)
-    entries = [
-        Entry(status_names[s], style.ACTION_STATUS_COLOURS[s]) for s in style.ACTION_STATUS_ORDER
-    ]
-    top = _legend_above(canvas, entries, 4)
-    _box, x, row, axes = _horizontal_bars(
-        canvas,
-        top,
-        labels,
-        padded(totals, zero=True),
-        words["actions"],
-        lambda ticks: [str(int(t)) for t in ticks],
-        integer=True,
-    )
-    left = np.zeros(len(frame))
-    for status in style.ACTION_STATUS_ORDER:
-        for i, value in enumerate(counts[status]):
-            if value:
-                canvas.rect(
-                    x(left[i]),
-                    row(i) - _half(row, 0.3),
-                    x(left[i] + value) - x(left[i]),
-                    2 * _half(row, 0.3),
-                    style.ACTION_STATUS_COLOURS[status],
-                )
-                left[i] += value
     axes()
     return canvas
 
