@@ -3,7 +3,7 @@ set as paths in DejaVu Sans; the pieces every chart shares (ticks, axes, legends
 axes.py.
 
 The charts used to be drawn with matplotlib. Its fixed cost per figure (artists, ticks,
-transforms, the layout engine measuring every text twice) made a language's nine charts
+transforms, the layout engine measuring every text twice) made a language's eight charts
 1.3–1.9 CPU s, the largest part of the report step (docs/performance.md); the same charts
 written directly take a few milliseconds each. The look is matplotlib's: its default
 sizes (ticks 3.5 pt, spines 0.8 pt, legend spacing in font sizes), its tick choice
