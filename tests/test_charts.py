@@ -112,3 +112,25 @@ def test_axis_ticks_are_few_even_and_never_read_alike(low, span, bins, lang):
 def test_counts_get_whole_ticks_and_bars_start_at_zero():
     assert padded([3.0, 28.0], zero=True) == pytest.approx((0.0, 29.4))
     assert nice_ticks(0.0, 2.1, 9, integer=True) == [0.0, 1.0, 2.0]
+
+
+def test_a_missing_value_breaks_a_line_instead_of_spoiling_the_chart():
+    """An indicator without a value for one year: its line stops before that year and goes
+    on after it, and the SVG holds no invalid coordinate."""
+    import pandas as pd
+
+    series = pd.DataFrame(
+        {
+            "indicator": ["share"] * 5,
+            "year": [2019, 2020, 2021, 2022, 2023],
+            "value": [1.0, 2.0, float("nan"), 4.0, 5.0],
+        }
+    )
+    lang = "en"
+    drawing = charts.small_multiples(
+        series, {"share": "Share"}, {"share": "%"}, Formatter(lang, Messages(lang).months())
+    )
+    svg = drawing.svg().decode("utf-8")
+    assert "nan" not in svg.lower()
+    assert svg.count("<polyline") == 2
+    assert svg.count("<circle") == 4

@@ -265,9 +265,7 @@ def trend(
             )
             base[i] += value
     if len(shown):
-        points = [(x(a), y(b)) for a, b in zip(path_years, path_kt, strict=True)]
-        canvas.line(points, style.PATH_COLOUR, 1.6)
-        canvas.dots(points, _DOT_RADIUS, style.PATH_COLOUR)
+        _dotted_line(canvas, path_years, path_kt, x, y, style.PATH_COLOUR, 1.6)
     x_ticks = nice_ticks(first - 0.6, last + 0.6, 12, integer=True)
     y_axis(
         canvas,
@@ -337,6 +335,27 @@ def _stacked_counts(
             left[i] += value
     axes()
     return canvas
+
+
+def _dotted_line(
+    canvas: Canvas,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    x: Scale,
+    y: Scale,
+    colour: str,
+    width: float,
+) -> None:
+    """A line through the points with a dot on each; a missing value breaks the line
+    there, as matplotlib drew it."""
+    run: list[tuple[float, float]] = []
+    for a, b in [*zip(xs, ys, strict=True), (math.nan, math.nan)]:
+        if math.isfinite(a) and math.isfinite(b):
+            run.append((x(a), y(b)))
+        elif run:
+            canvas.line(run, colour, width)
+            canvas.dots(run, _DOT_RADIUS, colour)
+            run = []
 
 
 def _half(row: Scale, rows: float) -> float:
@@ -431,9 +450,7 @@ def small_multiples(
         x = Scale(x_low, x_high, box.left, box.right)
         y = Scale(low, high, box.bottom, box.top)
         grid(canvas, box, rows=[y(t) for t in ticks])
-        points = [(x(a), y(b)) for a, b in zip(years, values, strict=True)]
-        canvas.line(points, style.ACCENT, 1.5)
-        canvas.dots(points, _DOT_RADIUS, style.ACCENT)
+        _dotted_line(canvas, years, values, x, y, style.ACCENT, 1.5)
         x_ticks = nice_ticks(x_low, x_high, 4, integer=True)
         y_axis(
             canvas,
