@@ -30,6 +30,8 @@ COLUMN_SPACING = 2.0
 ROW_SPACING = 0.5
 GRID_COLOUR = "#DDDDDD"
 GRID_WIDTH = 0.6
+# A line's dots: matplotlib's marker of 2.5 pt with its edge of 1 pt.
+DOT_RADIUS = 1.75
 
 
 # Ticks and limits -------------------------------------------------------------------------
@@ -217,13 +219,13 @@ class Entry:
     kind: Literal["patch", "line"] = "patch"
     edge: str | None = None
     line_width: float = 1.6
-    dot_radius: float = 1.25
+    dot_radius: float = DOT_RADIUS
 
 
 @dataclass(frozen=True)
 class Legend:
-    """Entries laid out in rows of at most `columns`, each row centred (`rows_centred`)
-    or in one column (`column`)."""
+    """Entries laid out in rows of at most `columns`, each row centred (`draw_rows`), or
+    one under the other (`draw_column`)."""
 
     entries: Sequence[Entry]
     size: float

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import style
 from .axes import (
+    DOT_RADIUS,
     EDGE_PAD,
     GAP,
     Box,
@@ -49,8 +50,6 @@ LEGEND_SIZE = 7.5
 BAR_LABEL_SIZE = 7.0
 PANEL_TITLE_SIZE = 7.5
 PANEL_UNIT_SIZE = 7.0
-# A line's dots: matplotlib's marker of 2.5 pt with its edge of 1 pt.
-_DOT_RADIUS = 1.75
 
 
 @dataclass(frozen=True)
@@ -354,7 +353,7 @@ def _dotted_line(
             run.append((x(a), y(b)))
         elif run:
             canvas.line(run, colour, width)
-            canvas.dots(run, _DOT_RADIUS, colour)
+            canvas.dots(run, DOT_RADIUS, colour)
             run = []
 
 

@@ -174,11 +174,10 @@ class Canvas:
         points: Sequence[tuple[float, float]],
         colour: str,
         width: float,
-        cap: Literal["butt", "round", "square"] = "butt",
     ) -> None:
         self._body.append(
             f'<polyline points="{_points(points)}" fill="none" stroke="{colour}" '
-            f'stroke-width="{_n(width)}" stroke-linecap="{cap}" stroke-linejoin="round"/>'
+            f'stroke-width="{_n(width)}" stroke-linejoin="round"/>'
         )
 
     def lines(
