@@ -21,11 +21,12 @@ import io
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..content import Assets
 from ..files import neutralise_formulas, write_text
@@ -40,6 +41,13 @@ REGIONS_DIR = "regioner"
 # them all, and a page with a 10,000-row table helps nobody.
 DATA_ROWS_SHOWN = 200
 FRONT_FIGURES = ("status_map", "trend")
+# The escapes of the templates' autoescaping (markupsafe's), for the table cells written
+# here: str.translate makes no Markup object per cell.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
+def escape(text: str) -> str:
+    return str(text).translate(_ESCAPES)
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,20 @@ class DataTable:
     rows: tuple[tuple[str, ...], ...]
     total: int
     numeric: tuple[bool, ...]
+
+    @cached_property
+    def body(self) -> Markup:
+        """The rows as HTML, escaped (see body_rows), made once for every page showing
+        them."""
+        align = ["right" if n else "left" for n in self.numeric]
+        return Markup(
+            "".join(
+                "<tr>"
+                + "".join(f'<td class="{align[i]}">{escape(c)}</td>' for i, c in enumerate(row))
+                + "</tr>\n"
+                for row in self.rows
+            )
+        )
 
 
 @dataclass
@@ -133,7 +155,7 @@ def write_language(
             "ui": language.ui,
             "r": language.report,
             "data": assets,
-            "rows": partial(cell_rows, link=link, to_lang=page.to_lang),
+            "rows": partial(body_rows, link=link, to_lang=page.to_lang),
             "to_lang": page.to_lang,
             "to_report": page.to_lang + "../../",
         }
@@ -251,34 +273,40 @@ def _member_index(language: SiteLanguage, section: Section) -> MemberIndex | Non
     return MemberIndex(listing, tuple(s.code for s in sheets))
 
 
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    align: str
-    href: str = ""  # where the cell links to, if anywhere
-
-
-CellRow = tuple[Cell | None, str | None, tuple[Cell, ...]]
-
-
-def cell_rows(
+def body_rows(
     table: Table, codes: Sequence[str] | None, link: Callable[[str, str], str], to_lang: str
-) -> list[CellRow]:
-    """The rows of `table` for blocks.html.j2: the heading cell, the member's code
-    (with `codes`, the member index) and the other cells, each with its link; a member
-    with a page links to it from the heading cell."""
+) -> Markup:
+    """The body rows of `table` as HTML, escaped, for blocks.html.j2: the heading cell,
+    the member's code (with `codes`, the member index) and the other cells, each with its
+    link; a member with a page links to it from the heading cell. Written here rather
+    than by the template: a Jinja loop over every cell, escaping each value through the
+    template's runtime, was most of the site's time (docs/performance.md)."""
     header, align = table.header, table.align
-    out: list[CellRow] = []
+    out: list[str] = []
     for i, row in enumerate(table.rows):
-        cells = [
-            Cell(text, align[j], link(header[j], text) if j < len(header) else "")
-            for j, text in enumerate(row)
-        ]
+        if not row:
+            out.append("<tr>\n</tr>\n")
+            continue
         code = None if codes is None else codes[i]
-        if code and cells:
-            cells[0] = Cell(cells[0].text, cells[0].align, f"{to_lang}{MEMBERS_DIR}/{code}.html")
-        out.append((cells[0], code, tuple(cells[1:])) if cells else (None, None, ()))
-    return out
+        if code:
+            head_href = f"{to_lang}{MEMBERS_DIR}/{code}.html"
+        else:
+            head_href = link(header[0], row[0]) if header else ""
+        parts = ["<tr>\n", _cell("th", row[0], align[0], head_href, ' scope="row"')]
+        if code is not None:
+            parts.append(f'<td class="left code">{escape(code)}</td>')
+        parts.extend(
+            _cell("td", text, align[j], link(header[j], text) if j < len(header) else "")
+            for j, text in enumerate(row[1:], start=1)
+        )
+        parts.append("</tr>\n")
+        out.append("".join(parts))
+    return Markup("".join(out))
+
+
+def _cell(tag: str, text: str, align: str, href: str, scope: str = "") -> str:
+    content = f'<a href="{escape(href)}">{escape(text)}</a>' if href else escape(text)
+    return f'<{tag}{scope} class="{escape(align)}">{content}</{tag}>'
 
 
 def _linker(language: SiteLanguage, to_lang: str) -> Callable[[str, str], str]:
