@@ -31,7 +31,22 @@ def environment() -> Environment:
     env.filters["typst"] = typst_escape
     env.filters["typst_str"] = typst_string
     env.filters["column_widths"] = column_widths
+    env.filters["md_rows"] = md_rows
+    env.filters["typst_rows"] = typst_rows
     return env
+
+
+# A table's body rows, written here rather than by a Jinja loop over every cell: the
+# fact sheets have 19,000 cells a language, and the loop's per-cell work was most of
+# rendering them (docs/performance.md). The templates call them for every table.
+def md_rows(rows: Any) -> str:
+    """Markdown table rows, each cell escaped (blocks.md.j2)."""
+    return "".join("| " + "".join(f"{md_escape(c)} | " for c in row)[:-1] + "\n" for row in rows)
+
+
+def typst_rows(rows: Any) -> str:
+    """The cells of typst's `datatable`, each a string literal (blocks.typ.j2)."""
+    return "".join("    " + "".join(f'"{typst_string(c)}", ' for c in row) + "\n" for row in rows)
 
 
 # The fact sheets' tables (factsheets.typ.j2) are laid out with column widths computed
