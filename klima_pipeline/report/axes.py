@@ -289,7 +289,7 @@ class Legend:
             widths = [self._entry_width(e) for e in row]
             total = sum(widths) + COLUMN_SPACING * self.size * (len(row) - 1)
             x = centre - total / 2
-            middle = y + text_height("Ag", self.size) / 2
+            middle = y + self.row_height() / 2
             for entry, width in zip(row, widths, strict=True):
                 self._draw_entry(canvas, x, middle, entry)
                 x += width + COLUMN_SPACING * self.size

@@ -191,7 +191,9 @@ def _horizontal_bars(
     ticks = nice_ticks(low, high, tick_bins(box.width, TICK_SIZE, across=False), integer)
     scale = Scale(low, high, box.left, box.right)
     rows = len(labels)
-    row_low, row_high = padded([-0.5 + 0.2, rows - 1 + 0.5 - 0.2])
+    # Padded around the bars of the first and last rows (0.6 of a row high), as
+    # matplotlib pads them.
+    row_low, row_high = padded([-0.3, rows - 1 + 0.3])
     row = Scale(row_low, row_high, box.top, box.bottom)
     grid(canvas, box, columns=[scale(t) for t in ticks])
 

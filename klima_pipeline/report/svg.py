@@ -15,7 +15,6 @@ the same in typst (PDF, PNG) and in every browser without any font installed.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -64,15 +63,23 @@ class Font:
             path = self.outlines[glyph] = pen.getCommands()
         return path
 
-    def glyph_names(self, text: str) -> list[str]:
-        return [self.glyph_of.get(ord(c), ".notdef") for c in text]
+    def layout(self, text: str) -> tuple[list[tuple[str, int]], int]:
+        """One line of `text` set: each glyph with where it starts, and the line's advance
+        width, in font units, kerned."""
+        placed: list[tuple[str, int]] = []
+        advance, previous = 0, None
+        for character in text:
+            name = self.glyph_of.get(ord(character), ".notdef")
+            if previous is not None:
+                advance += self.kerning.get((previous, name), 0)
+            placed.append((name, advance))
+            advance += self.advance[name]
+            previous = name
+        return placed, advance
 
     def width(self, text: str, size: float) -> float:
         """The advance width of one line of `text` at `size` points, kerned."""
-        names = self.glyph_names(text)
-        units = sum(self.advance[n] for n in names)
-        units += sum(self.kerning.get(pair, 0) for pair in itertools.pairwise(names))
-        return units * size / self.units_per_em
+        return self.layout(text)[1] * size / self.units_per_em
 
 
 @cache
@@ -245,8 +252,8 @@ class Canvas:
             "bottom": -f.descent * scale - (len(lines) - 1) * step,
         }[valign]
         for i, line in enumerate(lines):
-            names = f.glyph_names(line)
-            width = f.width(line, size)
+            placed, units = f.layout(line)
+            width = units * scale
             along = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
             across = first + i * step
             # The line's origin (the start of its baseline) and the box its glyphs can fill.
@@ -256,15 +263,13 @@ class Canvas:
             else:
                 ox, oy = x + along, y + across
                 box = (ox, oy - f.ascent * scale, ox + width, oy + f.descent * scale)
-            uses, advance = [], 0
-            for j, name in enumerate(names):
-                if j:
-                    advance += f.kerning.get((names[j - 1], name), 0)
-                if f.outline(name):
+            uses = []
+            for name, start in placed:
+                outline = f.outline(name)
+                if outline:  # a space has none
                     glyph_id = f"glyph-{name}"
-                    self._glyphs.setdefault(glyph_id, f.outline(name))
-                    uses.append(f'<use xlink:href="#{glyph_id}" x="{advance}"/>')
-                advance += f.advance[name]
+                    self._glyphs.setdefault(glyph_id, outline)
+                    uses.append(f'<use xlink:href="#{glyph_id}" x="{start}"/>')
             if not uses:
                 continue
             self.text_boxes.append((line, box))
