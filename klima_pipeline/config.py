@@ -4,6 +4,8 @@ schedules all see the same configuration (interface.md, Configuration)."""
 from __future__ import annotations
 
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +71,25 @@ class CarbonBudget:
             raise ValueError(
                 "KLIMA_CARBON_BUDGET_T needs a number and KLIMA_CARBON_BUDGET_START_YEAR a year"
             ) from error
+
+
+# `KLIMA_PAUSE_AT=<point>` makes a run stop at a named point until it is killed: the crash
+# tests (tests/test_publish_safety.py) kill a run exactly there. Unset, it costs one
+# environment lookup at each point.
+PAUSE_ENV = "KLIMA_PAUSE_AT"
+PAUSE_POINTS = (
+    # Publishing (resources/warehouse.py): the old version's second name made and the new
+    # file on disk, before any rename.
+    "publish-linked",
+    # The report (report/build.py): every language written into the year's folder built
+    # aside, before it is swapped in.
+    "report-built",
+)
+
+
+def pause_point(name: str) -> None:
+    """Stop here until killed when KLIMA_PAUSE_AT names this point (a test hook)."""
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"{PAUSE_ENV}: paused at {name}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(60)

@@ -26,12 +26,8 @@ import duckdb
 import pytest
 from conftest import materialize
 
-from klima_pipeline.resources.warehouse import (
-    BUILD_DIR_NAME,
-    PAUSE_ENV,
-    WRITER_LOCK_NAME,
-    previous_path,
-)
+from klima_pipeline.config import PAUSE_ENV
+from klima_pipeline.resources.warehouse import BUILD_DIR_NAME, WRITER_LOCK_NAME, previous_path
 
 KLIMA = Path(sys.executable).parent / "klima"
 INVENTORY = "klimaregnskab/klimaregnskab_2018-2022.csv"
@@ -124,15 +120,15 @@ class KillPoint:
     name: str
     marker: str  # kill when a line on stderr contains it
     pause_at: str | None = None  # KLIMA_PAUSE_AT for the run
-    delay_s: float = 0.0  # after the marker, before the kill
 
 
 KILL_POINTS = [
     KillPoint("staging", "staging/inventory"),
     KillPoint("sql-layers", "core/emissions"),
     KillPoint("publish-linked", "paused at publish-linked", pause_at="publish-linked"),
-    # The report takes seconds; a second after the warehouse step it is being written.
-    KillPoint("report", "] warehouse ", delay_s=1.0),
+    # Every language written into the year's folder built aside, not yet swapped in (a
+    # second after the warehouse step, the report was sometimes done already).
+    KillPoint("report", "paused at report-built", pause_at="report-built"),
 ]
 
 
@@ -144,7 +140,6 @@ def kill_at(site: Site, point: KillPoint) -> tuple[int, list[str]]:
         for line in process.stderr:
             seen.append(line.rstrip())
             if point.marker in line:
-                time.sleep(point.delay_s)
                 process.send_signal(signal.SIGKILL)
                 break
         return process.wait(timeout=120), seen

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from klima_pipeline.config import pause_point
+
 from . import children, commentary
 from .data import member_count, warehouse_version
 from .files import begin_folder, replace_folder
@@ -104,6 +106,7 @@ def build_report(
     Reuse(root).save(*(done.made for done in built))
     entries = [done.site for done in built if done.site]
     pages = write_entry(root, entries) if entries else []
+    pause_point("report-built")
     replace_folder(root, target)
     return [
         target / path.relative_to(root)

@@ -13,9 +13,9 @@ place, and the folder entry is flushed after each rename. Whatever a killed run 
 behind (its working file and WAL, a half-made copy of the previous generation) is
 removed when the next run starts.
 
-`KLIMA_PAUSE_AT=<point>` makes a run stop at a named point of publishing (`PAUSE_POINTS`)
-until it is killed: the crash tests (tests/test_publish_safety.py) kill a run exactly
-there. Unset, it costs one environment lookup per publish.
+`KLIMA_PAUSE_AT=publish-linked` makes a run stop in the middle of publishing until it is
+killed (config.pause_point): the crash tests (tests/test_publish_safety.py) kill a run
+exactly there.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,24 +32,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from klima_pipeline.config import DEFAULTS, resolve
+from klima_pipeline.config import DEFAULTS, pause_point, resolve
 from klima_pipeline.errors import KlimaError
 
 # Older clients (the DuckDB CLI 1.5, R and DBeaver drivers) cannot read the default
 # storage format of DuckDB 2.0; this one they can (interface.md, Warehouse).
 STORAGE_VERSION = "v1.0.0"
 BUILD_DIR_NAME = ".build"
-PAUSE_ENV = "KLIMA_PAUSE_AT"
-# With the old version's second name made and the new file on disk, before any rename.
-PAUSE_POINTS = ("publish-linked",)
-
-
-def _pause_point(name: str) -> None:
-    """Stop here until killed when KLIMA_PAUSE_AT names this point (a test hook)."""
-    if os.environ.get(PAUSE_ENV) == name:
-        print(f"{PAUSE_ENV}: paused at {name}", file=sys.stderr, flush=True)
-        while True:
-            time.sleep(60)
 
 
 def previous_path(published: Path) -> Path:
@@ -88,7 +75,7 @@ def _replace_keeping_previous(new_file: Path, published: Path) -> None:
         except OSError:
             shutil.copy2(published, staged)
             _fsync_file(staged)
-        _pause_point("publish-linked")
+        pause_point("publish-linked")
     os.replace(new_file, published)
     _fsync_dir(published.parent)
     if staged.exists():
