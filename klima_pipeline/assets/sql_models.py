@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import dagster as dg
 
-from klima_pipeline.assets.metadata import table_metadata
+from klima_pipeline.assets.metadata import materialized, table_metadata
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.resources import WarehouseResource
 from klima_pipeline.sql import SqlModel, run_sql, sql_path
@@ -98,11 +98,11 @@ def _layer_asset(
             for model in models:
                 run_sql(con, model.name)
                 for schema, table in model.creates:
-                    yield dg.MaterializeResult(
-                        asset_key=table_key(schema, table),
-                        metadata=table_metadata(
-                            con, schema, table, model.comments_of(schema, table)
-                        ),
+                    comments = model.comments_of(schema, table)
+                    yield materialized(
+                        context,
+                        table_key(schema, table),
+                        table_metadata(con, schema, table, comments),
                     )
 
     return _build

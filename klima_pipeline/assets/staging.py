@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 
 from klima_pipeline.assets.made_from import build_started
-from klima_pipeline.assets.metadata import table_metadata
+from klima_pipeline.assets.metadata import materialized, table_metadata
 from klima_pipeline.assets.sources import ROOT_SOURCE, source_key
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.config import CarbonBudget
@@ -62,7 +62,7 @@ def reference_data(
         metadata = table_metadata(con, "ref", "municipality")
     for finding in findings:
         context.log.warning(str(finding))
-    return dg.MaterializeResult(metadata=metadata)
+    return materialized(context, REFERENCE_KEY, metadata)
 
 
 def write_carbon_budget(con: duckdb.DuckDBPyConnection, budget: CarbonBudget | None) -> None:
@@ -112,7 +112,7 @@ def staging_tables(context: dg.AssetExecutionContext) -> Iterable[dg.Materialize
                 context.log.warning(str(finding))
             metadata = table_metadata(con, "staging", table)
             metadata["warnings"] = dg.MetadataValue.int(len(warnings))
-            yield dg.MaterializeResult(asset_key=staging_key(source), metadata=metadata)
+            yield materialized(context, staging_key(source), metadata)
     if errors:
         raise InputError(errors)
 
