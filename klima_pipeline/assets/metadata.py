@@ -31,7 +31,7 @@ def table_metadata(
     Column names and types come from the preview query's description, and the comments
     from the SQL file that creates the table (`SqlModel.comments_of`; tables written from
     Python have none). Two plain queries: DuckDB's relation API (`con.table(...)`) took
-    three times as long, and its catalog (`duckdb_columns()`) lists every column of every
+    over twice as long, and its catalog (`duckdb_columns()`) lists every column of every
     table and view, several milliseconds for each of the ~55 tables of a run.
     """
     quoted = f'"{schema}"."{table}"'
