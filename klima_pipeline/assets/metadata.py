@@ -55,10 +55,14 @@ def table_metadata(
 
 
 def materialized(
-    context: dg.AssetExecutionContext, key: dg.AssetKey, metadata: Mapping[str, object]
+    context: dg.AssetExecutionContext,
+    key: dg.AssetKey,
+    metadata: Mapping[str, object],
+    data_version: dg.DataVersion | None = None,
 ) -> dg.MaterializeResult:
     """The materialisation of `key` with `metadata`, given as the asset's metadata rather
     than the result's: Dagster copies a result's metadata into the step's output event as
-    well, so every table's schema and preview would be serialised and stored twice."""
+    well, so every table's schema and preview, and the report's status map, would be
+    serialised and stored twice."""
     context.add_asset_metadata(dict(metadata), asset_key=key)
-    return dg.MaterializeResult(asset_key=key)
+    return dg.MaterializeResult(asset_key=key, data_version=data_version)

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from klima_pipeline.assets.made_from import FILE_TAG, file_identity, version_of_run
-from klima_pipeline.assets.metadata import markdown_table
+from klima_pipeline.assets.metadata import markdown_table, materialized
 from klima_pipeline.assets.working_file import working_connection
 from klima_pipeline.resources import WarehouseResource
 
@@ -46,8 +46,8 @@ def publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         built = graph.get_ancestor_asset_keys(WAREHOUSE_KEY) & graph.materializable_asset_keys
         whole = not selection or built <= selection  # no selection: the whole job
         if version is None or not whole:
-            return dg.MaterializeResult(metadata=metadata)
+            return materialized(context, WAREHOUSE_KEY, metadata)
         metadata[FILE_TAG] = dg.MetadataValue.text(file_identity(path))
-        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))
+        return materialized(context, WAREHOUSE_KEY, metadata, dg.DataVersion(version))
 
     return warehouse

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from klima_pipeline.assets.metadata import materialized
 from klima_pipeline.assets.publish import WAREHOUSE_KEY
 from klima_pipeline.partitions import report_year_partitions
 from klima_pipeline.resources import ReportsResource, WarehouseResource
@@ -52,7 +53,8 @@ def status_report(
         fact_sheets=None if config.fact_sheets == "auto" else config.fact_sheets == "yes",
         all_pages=config.all_pages,
     )
-    return dg.MaterializeResult(metadata=report_metadata(paths, reports.folder / str(report_year)))
+    metadata = report_metadata(paths, reports.folder / str(report_year))
+    return materialized(context, context.asset_key, metadata)
 
 
 def report_metadata(paths: list[Path], folder: Path) -> dict[str, dg.MetadataValue]:
